@@ -1,0 +1,126 @@
+"""Reads any IOM Missing Migrants vintage as text and refuses cells the staging model cannot parse."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.lib.raw_store import Snapshot
+from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, read_xlsx_strict
+
+SOURCE = "iom_mmp"
+HERE = Path(__file__).resolve().parent
+
+# What the staging model can parse, per canonical column. A non-empty cell that does not match is an error.
+COUNT = r"-?\d+|-?\d{1,3}(,\d{3})+"
+CELL_RULES = {
+    "dead": (COUNT, "a count"),
+    "missing": (COUNT, "a count"),
+    "dead_and_missing": (COUNT, "a count"),
+    "survivors": (COUNT, "a count"),
+    "females": (COUNT, "a count"),
+    "males": (COUNT, "a count"),
+    "children": (COUNT, "a count"),
+    "incident_year": (r"(19|20)\d\d", "a year"),
+    "month": (r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*", "an English month name"),
+    "incident_date": (
+        r"\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4}|[A-Z][a-z]{2}, \d{2}/\d{2}/\d{4} - \d{2}:\d{2}",
+        "a date (YYYY-MM-DD, 'August 31, 2021' or 'Thu, 01/01/2026 - 12:00')",
+    ),
+    "coordinates": (r"-?\d+(\.\d+)?,\s*-?\d+(\.\d+)?", "'latitude, longitude'"),
+    "source_quality": (r"[1-5](,[1-5])*", "a source quality grade 1-5 (or a list such as '4,5')"),
+}
+
+
+@cache
+def vintages() -> dict[str, dict[str, str]]:
+    """{vintage: {publisher column: canonical column}} from columns.csv."""
+    result: dict[str, dict[str, str]] = {}
+    with open(HERE / "columns.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            result.setdefault(row["vintage"], {})[row["publisher_column"]] = row["column"]
+    return result
+
+
+def canonical_columns() -> list[str]:
+    seen: dict[str, None] = {}
+    for mapping in vintages().values():
+        seen.update(dict.fromkeys(mapping.values()))
+    return list(seen)
+
+
+def detect_vintage(headers: list[str], file: str) -> str:
+    """The vintage whose header set this file has exactly; otherwise an error naming what differs."""
+    present = [h for h in headers if h != ROW_COLUMN]
+    duplicates = sorted({h for h in present if present.count(h) > 1})
+    if duplicates:
+        raise SourceFormatError(SOURCE, file, f"repeats header column(s) {duplicates}", row=1)
+    have = set(present)
+    best, best_diff = None, None
+    for vintage, mapping in vintages().items():
+        missing, extra = set(mapping) - have, have - set(mapping)
+        if not missing and not extra:
+            return vintage
+        diff = (len(missing) + len(extra), sorted(missing), sorted(extra))
+        if best_diff is None or diff < best_diff:
+            best, best_diff = vintage, diff
+    _, missing, extra = best_diff
+    raise SourceFormatError(
+        SOURCE,
+        file,
+        f"header matches no known Missing Migrants layout; closest is {best!r}, "
+        f"missing column(s) {missing}, unexpected column(s) {extra}",
+        row=1,
+    )
+
+
+def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, str]:
+    """The snapshot as text with the publisher's headers, plus `_source_row`, and its vintage."""
+    if snapshot.provenance.get("media_type") == "xlsx":
+        frame, _banner = read_xlsx_strict(snapshot.path, SOURCE, sheet=None, display_name=snapshot.name)
+    else:
+        frame = read_csv_strict(snapshot.path, SOURCE, display_name=snapshot.name)
+    vintage = detect_vintage(list(frame.columns), snapshot.name)
+    if frame.empty:
+        raise SourceFormatError(SOURCE, snapshot.name, "has a header but no data rows")
+    return frame, vintage
+
+
+def validate_cells(frame: pd.DataFrame, vintage: str, file: str) -> dict[str, int]:
+    """Raises on the first cell the staging model cannot parse; returns the count of non-empty cells checked."""
+    checked = {}
+    for publisher, column in vintages()[vintage].items():
+        if column not in CELL_RULES:
+            continue
+        pattern, meaning = CELL_RULES[column]
+        values = frame[publisher].fillna("").str.strip()
+        filled = values != ""
+        bad = filled & ~values.str.fullmatch(pattern).fillna(False)
+        if bad.any():
+            first = bad.idxmax()
+            raise SourceFormatError(
+                SOURCE,
+                file,
+                f"value {frame.at[first, publisher]!r} is not {meaning} ({int(bad.sum())} such cell(s) in this column)",
+                row=int(frame.at[first, ROW_COLUMN]),
+                column=publisher,
+            )
+        checked[publisher] = int(filled.sum())
+    return checked
+
+
+def renamed_view_sql(vintage: str, raw_table: str) -> str:
+    """SQL for the temp view `iom_mmp__renamed`: canonical names, null for columns this vintage lacks."""
+    mapping = {canonical: publisher for publisher, canonical in vintages()[vintage].items()}
+    parts = []
+    for column in canonical_columns():
+        if column in mapping:
+            quoted = '"' + mapping[column].replace('"', '""') + '"'
+            parts.append(f"{quoted}::varchar as {column}")
+        else:
+            parts.append(f"null::varchar as {column}")
+    parts += ["_source_file as source_file", f"{ROW_COLUMN} as source_row"]
+    return "create or replace temp view iom_mmp__renamed as select " + ", ".join(parts) + f" from {raw_table}"

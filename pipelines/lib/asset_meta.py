@@ -1,0 +1,39 @@
+"""Materialisation metadata shared by all assets: row count, preview, column schema, snapshot used."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+from pipelines.lib.raw_store import Snapshot
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, *, preview_rows: int = 5) -> dict:
+    schema, table = qualified.split(".")
+    count = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
+    preview = con.execute(f"select * from {qualified} limit {preview_rows}").df()
+    columns = con.execute(
+        "select column_name, data_type, comment from duckdb_columns() "
+        "where schema_name = ? and table_name = ? and database_name = current_database() order by column_index",
+        [schema, table],
+    ).fetchall()
+    return {
+        "dagster/row_count": dg.MetadataValue.int(int(count)),
+        "dagster/table_name": dg.MetadataValue.text(qualified),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, type=dtype, description=comment) for name, dtype, comment in columns]
+        ),
+        "preview": dg.MetadataValue.md(preview.astype(str).to_markdown(index=False) if len(preview) else "(empty)"),
+    }
+
+
+def snapshot_metadata(snapshot: Snapshot) -> dict:
+    p = snapshot.provenance
+    return {
+        "snapshot_file": dg.MetadataValue.path(str(snapshot.path)),
+        "snapshot_sha256": p["sha256"],
+        "snapshot_accessed": p["accessed"],
+        "snapshot_published": p["published"] or "not stated",
+        "snapshot_sample": bool(p["sample"]),
+        "licence": p["licence"],
+    }

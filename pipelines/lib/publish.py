@@ -1,0 +1,112 @@
+"""Publishing: the researchers' database is written aside and moved into place in one atomic step.
+
+A reader that opened the previous `evidence.duckdb` keeps reading it; a reader that opens the path after
+the move sees the new, complete, validated database. A failed or killed build leaves the previous file as
+it was (temporary files from a killed build are removed by the next publish).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_SCHEMAS = ("curated", "staging")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(curated_dir: Path) -> list[str]:
+    removed = []
+    for stale in curated_dir.glob(".evidence-*.duckdb*"):
+        stale.unlink(missing_ok=True)
+        removed.append(stale.name)
+    for stale in curated_dir.glob("parquet/.*.parquet"):
+        stale.unlink(missing_ok=True)
+        removed.append(stale.name)
+    return removed
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publish(working_db: Path, target: Path) -> dict:
+    """Copies the published schemas of the working database into `target` atomically; returns table row counts."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target.parent)
+    temporary = target.parent / f".evidence-{uuid.uuid4().hex}.duckdb"
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(temporary))
+    try:
+        con.execute(f"attach {_quote(str(working_db))} as work (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = 'work' and schema_name in ? order by 1, 2",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema, table, comment in tables:
+            qualified = f"{schema}.{table}"
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {qualified} as select * from work.{qualified}")
+            if comment:
+                con.execute(f"comment on table {qualified} is {_quote(comment)}")
+            for column, column_comment in con.execute(
+                "select column_name, comment from duckdb_columns() where database_name = 'work' "
+                "and schema_name = ? and table_name = ? and comment is not null",
+                [schema, table],
+            ).fetchall():
+                con.execute(f"comment on column {qualified}.{column} is {_quote(column_comment)}")
+            counts[qualified] = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
+        views = con.execute(
+            "select schema_name, view_name, sql, comment from duckdb_views() "
+            "where database_name = 'work' and schema_name in ? and not internal",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema, view, view_sql, comment in views:
+            con.execute(view_sql)
+            if comment:
+                con.execute(f"comment on view {schema}.{view} is {_quote(comment)}")
+        con.execute("detach work")
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    con.close()
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    _fsync_dir(target.parent)
+    return counts
+
+
+def export_parquet(database: Path, parquet_dir: Path, schema: str = "curated") -> list[str]:
+    """Writes every table of `schema` as Parquet, each file replaced atomically."""
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ? order by 1", [schema]
+            ).fetchall()
+        ]
+        for table in tables:
+            final = parquet_dir / f"{table}.parquet"
+            temporary = parquet_dir / f".{table}.{uuid.uuid4().hex}.parquet"
+            con.execute(f"copy {schema}.{table} to {_quote(str(temporary))} (format parquet, compression zstd)")
+            os.replace(temporary, final)
+            written.append(str(final))
+    finally:
+        con.close()
+    return written

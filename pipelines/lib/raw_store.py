@@ -1,0 +1,223 @@
+"""The raw snapshot store: immutable publisher bytes under data/raw/<source>/, each with a provenance sidecar.
+
+A snapshot is never overwritten: its stored name carries the access date and the first 12 hex digits
+of its sha256, and landing the same bytes twice returns the snapshot already there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipelines.lib.sources import SourceInfo
+
+SIDECAR_SUFFIX = ".provenance.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "provenance.schema.json"
+
+
+class RawStoreError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    provenance: dict
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def sample(self) -> bool:
+        return bool(self.provenance.get("sample"))
+
+
+@cache
+def provenance_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def validate_provenance(record: dict) -> None:
+    import jsonschema
+
+    jsonschema.validate(record, provenance_schema(), format_checker=jsonschema.FormatChecker())
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave the store: base name only, conservative characters."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")
+    return cleaned[:120] or "file"
+
+
+def sniff_media_type(path: Path) -> str:
+    head = path.read_bytes()[:512] if path.stat().st_size else b""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"["):
+        return "json"
+    return "csv"
+
+
+def looks_like_html(path: Path) -> str | None:
+    """Returns the page title (or a marker) when an HTML page stands where data should be."""
+    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        match = re.search(rb"<title[^>]*>(.*?)</title>", path.read_bytes()[:65536], re.I | re.S)
+        return match.group(1).decode("utf-8", "replace").strip() if match else "(untitled HTML page)"
+    return None
+
+
+def source_dir(raw_dir: Path, source: str) -> Path:
+    return raw_dir / source
+
+
+def land(
+    raw_dir: Path,
+    info: SourceInfo,
+    file: Path,
+    *,
+    arrival: str,
+    accessed: dt.date | None = None,
+    original_name: str | None = None,
+    download_url: str | None = None,
+    stands_for: str | None = None,
+    http: dict | None = None,
+    sample: bool = False,
+) -> Snapshot:
+    """Copies `file` into the store with its sidecar. Rejects empty files and HTML pages up front."""
+    file = Path(file)
+    original = original_name or file.name
+    if not file.is_file():
+        raise RawStoreError(f"{info.name}: {file} is not a file")
+    size = file.stat().st_size
+    if size == 0:
+        raise RawStoreError(f"{info.name}: {original} is empty (0 bytes); nothing was stored")
+    title = looks_like_html(file)
+    if title:
+        raise RawStoreError(f"{info.name}: {original} is an HTML page ({title!r}), not data; nothing was stored")
+    media_type = sniff_media_type(file)
+    if media_type not in info.media_types:
+        raise RawStoreError(
+            f"{info.name}: {original} looks like {media_type}, expected one of {', '.join(info.media_types)}"
+        )
+    accessed = accessed or info.accessed_from_name(original) or dt.date.today()
+    published, basis = info.published_from_file(file)
+    digest = sha256_of(file)
+    target_dir = source_dir(raw_dir, info.name)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for existing in list_snapshots(raw_dir, info.name, include_rejected=True):
+        if existing.provenance["sha256"] == digest:
+            return existing
+    stored = f"{accessed.isoformat()}_{digest[:12]}_{safe_name(original)}"
+    target = target_dir / stored
+    record = {
+        "schema_version": 1,
+        "source": info.name,
+        "file": stored,
+        "original_name": original,
+        "producer": info.producer,
+        "title": info.title if not sample else f"SAMPLE DATA — synthetic, not for citation: {info.title}",
+        "download_url": download_url if download_url is not None else info.download_url,
+        "landing_page_url": info.landing_page_url,
+        "accessed": accessed.isoformat(),
+        "published": published.isoformat() if published else None,
+        "published_basis": basis,
+        "licence": info.licence,
+        "citation": info.citation,
+        "sha256": digest,
+        "bytes": size,
+        "media_type": media_type,
+        "arrival": arrival,
+        "landed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sample": sample,
+        "status": "accepted",
+        "rejection_reason": None,
+        "stands_for": stands_for,
+    }
+    if http:
+        record["http"] = http
+    validate_provenance(record)
+    _write_exclusive(file, target)
+    _write_json_atomic(target.with_name(stored + SIDECAR_SUFFIX), record)
+    return Snapshot(target, record)
+
+
+def _write_exclusive(src: Path, target: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".landing-")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o444)
+        os.link(tmp, target)  # fails if the target exists: never overwrite a snapshot
+    finally:
+        os.unlink(tmp)
+
+
+def _write_json_atomic(path: Path, record: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sidecar-")
+    with os.fdopen(fd, "w") as handle:
+        json.dump(record, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def list_snapshots(raw_dir: Path, source: str, *, include_rejected: bool = False) -> list[Snapshot]:
+    """Snapshots of a source, oldest first (by access date, then landing time)."""
+    folder = source_dir(raw_dir, source)
+    found = []
+    for sidecar in sorted(folder.glob(f"*{SIDECAR_SUFFIX}")) if folder.is_dir() else []:
+        record = json.loads(sidecar.read_text())
+        data = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
+        if not data.is_file():
+            raise RawStoreError(f"{source}: sidecar {sidecar.name} has no data file beside it")
+        if record.get("status") == "rejected" and not include_rejected:
+            continue
+        found.append(Snapshot(data, record))
+    return sorted(found, key=lambda s: (s.provenance["accessed"], s.provenance["landed_at"], s.name))
+
+
+def select_snapshot(raw_dir: Path, source: str, pin: str | None = None) -> Snapshot:
+    """The newest accepted snapshot, or the one named by `pin` (stored name, original name or sha256 prefix)."""
+    snapshots = list_snapshots(raw_dir, source)
+    if pin:
+        matches = [
+            s
+            for s in snapshots
+            if pin in (s.name, s.provenance["original_name"]) or s.provenance["sha256"].startswith(pin)
+        ]
+        if len(matches) != 1:
+            names = ", ".join(s.name for s in snapshots) or "none"
+            raise RawStoreError(f"{source}: snapshot {pin!r} matches {len(matches)} snapshots (have: {names})")
+        return matches[0]
+    if not snapshots:
+        raise RawStoreError(
+            f"{source}: no snapshot in {source_dir(raw_dir, source)}; "
+            f"run `migration-evidence import {source} FILE` or `migration-evidence refresh`"
+        )
+    return snapshots[-1]
+
+
+def mark_rejected(snapshot: Snapshot, reason: str) -> Snapshot:
+    """Keeps the bytes apart from the good snapshots: marked rejected, never selected as newest."""
+    record = dict(snapshot.provenance, status="rejected", rejection_reason=reason[:2000])
+    _write_json_atomic(snapshot.path.with_name(snapshot.name + SIDECAR_SUFFIX), record)
+    return Snapshot(snapshot.path, record)

@@ -1,0 +1,40 @@
+"""What every source declares about itself: publisher, licence, citation, where to download it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str  # the key used in the raw store, asset keys and the CLI
+    producer: str
+    title: str
+    landing_page_url: str
+    download_url: str | None
+    licence: str
+    citation: str
+    media_types: tuple[str, ...]
+    # Reads dates the file itself states: returns (published, basis) or (None, None).
+    published_from_file: Callable[[Path], tuple[dt.date | None, str | None]] = field(
+        default=lambda _path: (None, None)
+    )
+    # Reads an access date from the publisher's own download file name, if it carries one.
+    accessed_from_name: Callable[[str], dt.date | None] = field(default=lambda _name: None)
+
+
+def registry() -> dict[str, SourceInfo]:
+    """All sources, by name. Imported lazily so the CLI starts fast."""
+    from pipelines.defs.iom_mmp.source import SOURCE as IOM_MMP
+
+    return {s.name: s for s in (IOM_MMP,)}
+
+
+def get_source(name: str) -> SourceInfo:
+    sources = registry()
+    if name not in sources:
+        raise KeyError(f"unknown source {name!r}; known sources: {', '.join(sorted(sources))}")
+    return sources[name]

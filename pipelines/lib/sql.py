@@ -1,0 +1,38 @@
+"""Loads the SQL files under sql/ and builds the table each one is named after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent.parent / "sql"
+
+
+def sql_text(schema: str, table: str) -> str:
+    path = SQL_DIR / schema / f"{table}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL model for {schema}.{table} at {path}")
+    return path.read_text()
+
+
+def load_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "macros.sql").read_text())
+
+
+def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    """`create or replace table <schema>.<table> as <sql/<schema>/<table>.sql>`; returns the row count."""
+    load_macros(con)
+    con.execute(f"create schema if not exists {schema}")
+    con.execute(f"create or replace table {schema}.{table} as\n{sql_text(schema, table)}")
+    return con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
+
+
+def comment_table(con: duckdb.DuckDBPyConnection, qualified: str, text: str, columns: dict[str, str]) -> None:
+    con.execute(f"comment on table {qualified} is {_quote(text)}")
+    for column, description in columns.items():
+        con.execute(f"comment on column {qualified}.{column} is {_quote(description)}")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

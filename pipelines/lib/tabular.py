@@ -1,0 +1,129 @@
+"""Strict readers for publisher files: every cell as text, every row numbered as the publisher's file numbers it.
+
+Errors name the source, the file and the row, so a user can open the file at the right place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+ROW_COLUMN = "_source_row"
+MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes; a larger workbook is refused as a possible zip bomb
+
+
+class SourceFormatError(Exception):
+    """A publisher file that does not have the shape the pipeline was built for."""
+
+    def __init__(self, source: str, file: str, message: str, row: int | None = None, column: str | None = None):
+        where = f"{source}: {file}"
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {message}")
+        self.source, self.file, self.row, self.column = source, file, row, column
+
+
+def read_csv_strict(path: Path, source: str, display_name: str | None = None) -> pd.DataFrame:
+    """Reads a UTF-8 CSV (BOM and CRLF allowed) as text. `_source_row` is the file line where each record starts."""
+    name = display_name or path.name
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceFormatError(source, name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    try:
+        header = next(reader)
+        next_start = reader.line_num + 1
+        for record in reader:
+            start, next_start = next_start, reader.line_num + 1
+            if not record or record == [""]:
+                continue
+            if len(record) != len(header):
+                raise SourceFormatError(
+                    source,
+                    name,
+                    f"has {len(record)} fields where the header has {len(header)} (truncated or malformed file)",
+                    row=start,
+                )
+            rows.append(record)
+            starts.append(start)
+    except StopIteration:
+        raise SourceFormatError(source, name, "is empty: no header row") from None
+    except csv.Error as exc:
+        raise SourceFormatError(source, name, f"malformed CSV ({exc}); the file may be truncated", row=next_start) from None
+    header = [h.strip() for h in header]
+    frame = pd.DataFrame(rows, columns=header, dtype="string")
+    frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
+    return frame
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx_strict(
+    path: Path, source: str, sheet: str | None = None, header_row: int = 1, display_name: str | None = None
+) -> tuple[pd.DataFrame, list[list[str]]]:
+    """Reads one sheet as text with python-calamine. Returns the frame and the banner rows above the header.
+
+    `_source_row` is the spreadsheet row number (1-based, as Excel shows it).
+    """
+    from python_calamine import CalamineWorkbook
+
+    name = display_name or path.name
+    try:
+        with zipfile.ZipFile(path) as book:
+            total = sum(info.file_size for info in book.infolist())
+    except zipfile.BadZipFile:
+        raise SourceFormatError(source, name, "is not a valid xlsx workbook (not a zip archive)") from None
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise SourceFormatError(source, name, f"would expand to {total:,} bytes; refused (limit {MAX_XLSX_UNCOMPRESSED:,})")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet_name = sheet or workbook.sheet_names[0]
+        if sheet_name not in workbook.sheet_names:
+            raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {workbook.sheet_names})")
+        values = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except SourceFormatError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for corrupt workbooks
+        raise SourceFormatError(source, name, f"cannot be read as xlsx ({type(exc).__name__}: {exc})") from None
+    if len(values) < header_row:
+        raise SourceFormatError(source, name, f"has no header row {header_row}")
+    banner = [[_cell_text(v) for v in row] for row in values[: header_row - 1]]
+    header = [_cell_text(v).strip() for v in values[header_row - 1]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    rows, numbers = [], []
+    for offset, row in enumerate(values[header_row:], start=header_row + 1):
+        cells = [_cell_text(v) for v in row]
+        if any(c != "" for c in cells[width:]):
+            raise SourceFormatError(source, name, "has values beyond the last header column", row=offset)
+        cells = (cells + [""] * width)[:width]
+        if all(c == "" for c in cells):
+            continue
+        rows.append(cells)
+        numbers.append(offset)
+    frame = pd.DataFrame(rows, columns=header, dtype="string")
+    frame[ROW_COLUMN] = pd.array(numbers, dtype="int64")
+    return frame, banner
