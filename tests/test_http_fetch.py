@@ -28,7 +28,9 @@ from tests.support.http_server import (
 UA = "migration-evidence-tests/0.1 (+https://example.org/contact)"
 CSV = b"country,year,arrivals\nItaly,2023,157651\nMalta,2023,380\n"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>Access  Denied &amp; Blocked</title></head><body>no</body></html>"
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>Access  Denied &amp; Blocked</title></head><body>no</body></html>"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -97,10 +99,18 @@ def test_valid_json_xlsx_bom_csv_and_gzip_encoding(tmp_path: Path) -> None:
 
 
 def test_fixture_server_and_head_validators(http_server: ServerURL) -> None:  # noqa: F811
-    http_server.routes["/h.csv"] = ok(CSV, headers={"ETag": '"abc"', "Last-Modified": "Tue, 02 Jan 2024 00:00:00 GMT"})
+    http_server.routes["/h.csv"] = ok(
+        CSV, headers={"ETag": '"abc"', "Last-Modified": "Tue, 02 Jan 2024 00:00:00 GMT"}
+    )
     http_server.routes["/moved"] = redirect("/h.csv", 301)
-    info = head_validators(http_server.url("/moved"), user_agent=UA, timeout=(2, 2), allowed_hosts={"127.0.0.1"})
-    assert info == {"etag": '"abc"', "last_modified": "Tue, 02 Jan 2024 00:00:00 GMT", "content_length": len(CSV)}
+    info = head_validators(
+        http_server.url("/moved"), user_agent=UA, timeout=(2, 2), allowed_hosts={"127.0.0.1"}
+    )
+    assert info == {
+        "etag": '"abc"',
+        "last_modified": "Tue, 02 Jan 2024 00:00:00 GMT",
+        "content_length": len(CSV),
+    }
     head = http_server.requests_for("/h.csv")[0]
     assert head.method == "HEAD" and head.headers["user-agent"] == UA
     with pytest.raises(FetchError, match="404"):
@@ -191,7 +201,9 @@ def test_not_modified_via_etag_and_last_modified(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_redirect_followed(tmp_path: Path, code: int) -> None:
-    with serve({"/old.csv": redirect("/mid", code), "/mid": redirect("/new.csv", code), "/new.csv": ok(CSV)}) as base:
+    with serve(
+        {"/old.csv": redirect("/mid", code), "/mid": redirect("/new.csv", code), "/new.csv": ok(CSV)}
+    ) as base:
         result = get(base, "/old.csv", tmp_path, allowed_hosts={"127.0.0.1"})
         assert result.url == base.url("/new.csv")
         assert base.requests_for("/new.csv")[0].headers["user-agent"] == UA
@@ -246,7 +258,9 @@ def test_html_served_as_csv(tmp_path: Path, content_type: str) -> None:
 
 def test_html_served_as_xlsx_after_bom_and_whitespace(tmp_path: Path) -> None:
     page = b"\xef\xbb\xbf \n\t<hTmL><HEAD><TITLE>Maintenance</TITLE></HEAD></hTmL>"
-    with serve({"/x.xlsx": ok(page, XLSX_TYPE), "/y.xlsx": ok(b"\n<head><title>Login</title></head>", XLSX_TYPE)}) as base:
+    with serve(
+        {"/x.xlsx": ok(page, XLSX_TYPE), "/y.xlsx": ok(b"\n<head><title>Login</title></head>", XLSX_TYPE)}
+    ) as base:
         assert "title: 'Maintenance'" in fails(base, "/x.xlsx", tmp_path, expect="xlsx")
         assert "title: 'Login'" in fails(base, "/y.xlsx", tmp_path, expect="xlsx")
 
@@ -274,7 +288,11 @@ def test_invalid_json(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("body", "problem"),
-    [(b"onlyone\n1\n2\n", "at least 2"), (b"a,b\n1,\xff\xfe\n", "not valid UTF-8"), (b"a,b\n\xc3", "not valid UTF-8")],
+    [
+        (b"onlyone\n1\n2\n", "at least 2"),
+        (b"a,b\n1,\xff\xfe\n", "not valid UTF-8"),
+        (b"a,b\n\xc3", "not valid UTF-8"),
+    ],
 )
 def test_bad_csv(tmp_path: Path, body: bytes, problem: str) -> None:
     with serve({"/b.csv": ok(body)}) as base:

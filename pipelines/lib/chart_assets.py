@@ -19,7 +19,12 @@ from pipelines.settings import PROJECT_ROOT
 
 VENDOR_TOPOJSON_DIR = PROJECT_ROOT / "vendor" / "topojson"
 TOPOJSON_NAMES: tuple[str, ...] = (
-    "world_110m", "world_50m", "europe_110m", "europe_50m", "africa_110m", "africa_50m",
+    "world_110m",
+    "world_50m",
+    "europe_110m",
+    "europe_50m",
+    "africa_110m",
+    "africa_50m",
 )
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
 PLOTLY_JS = "plotly.min.js"

@@ -33,7 +33,9 @@ def _opts(job: ImageJob) -> dict[str, Any]:
     return {"format": job.format, "width": job.width, "height": job.height, "scale": job.scale}
 
 
-async def _render(jobs: Sequence[ImageJob], topojson_url: str | None, tabs: int, timeout: float) -> list[bytes]:
+async def _render(
+    jobs: Sequence[ImageJob], topojson_url: str | None, tabs: int, timeout: float
+) -> list[bytes]:
     async with kaleido.Kaleido(
         n=max(1, min(tabs, len(jobs))), timeout=timeout, plotlyjs=plotly_js_source(), mathjax=False
     ) as k:

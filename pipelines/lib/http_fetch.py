@@ -29,6 +29,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 HTML_PREFIXES = (b"<!doctype html", b"<html", b"<head")
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 16
+ERROR_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((ConnectTimeoutError, requests.ConnectTimeout), "connect timed out"),
+    ((ReadTimeoutError, TimeoutError, requests.ReadTimeout), "read timed out"),
+    ((ResponseError,), "server kept failing"),
+)
 
 
 class FetchError(Exception):
@@ -55,7 +60,29 @@ class FetchResult:
     http_status: int
 
 
-def _session(user_agent: str, retries: int, backoff: float, deadline: float) -> requests.Session:
+@dataclass
+class _Call:
+    source: str
+    session: requests.Session
+    timeout: tuple[float, float]
+    allowed: set[str] | None
+    attempts: int
+    deadline: float
+    deadline_at: float
+
+    def fail(self, url: str, problem: str, status: int | None = None) -> FetchError:
+        return FetchError(self.source, url, problem, status)
+
+
+def _call(
+    source: str,
+    user_agent: str,
+    timeout: tuple[float, float],
+    retries: int,
+    backoff: float,
+    allowed_hosts: set[str] | None,
+    deadline: float,
+) -> _Call:
     retry = Retry(
         total=retries,
         backoff_factor=backoff,
@@ -70,81 +97,79 @@ def _session(user_agent: str, retries: int, backoff: float, deadline: float) -> 
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent
-    return session
+    allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
+    return _Call(source, session, timeout, allowed, retries + 1, deadline, time.monotonic() + deadline)
 
 
 def _describe(exc: BaseException, attempts: int) -> str:
-    chain: list[BaseException] = []
-    cur: BaseException | None = exc
-    while cur is not None and len(chain) < 10 and cur not in chain:
-        chain.append(cur)
-        nxt = getattr(cur, "reason", None)
+    chain = [exc]
+    while len(chain) < 10:
+        nxt = getattr(chain[-1], "reason", None)
         if not isinstance(nxt, BaseException):
-            nxt = next((a for a in cur.args if isinstance(a, BaseException)), None) or cur.__cause__
-        cur = nxt
-    if any(isinstance(e, (ConnectTimeoutError, requests.ConnectTimeout)) for e in chain):
-        kind = "connect timed out"
-    elif any(isinstance(e, (ReadTimeoutError, TimeoutError, requests.ReadTimeout)) for e in chain):
-        kind = "read timed out"
-    elif any(isinstance(e, ResponseError) for e in chain):
-        kind = "server kept failing"
-    else:
-        kind = "connection failed"
-    text = f"{kind}: {chain[-1]}"
-    if any(isinstance(e, MaxRetryError) for e in chain):
-        text += f" (gave up after {attempts} attempts)"
-    return text
+            nxt = next((a for a in chain[-1].args if isinstance(a, BaseException)), chain[-1].__cause__)
+        if nxt is None or nxt in chain:
+            break
+        chain.append(nxt)
+    kind = next(
+        (k for types, k in ERROR_KINDS if any(isinstance(e, types) for e in chain)), "connection failed"
+    )
+    gave_up = any(isinstance(e, MaxRetryError) for e in chain)
+    return f"{kind}: {chain[-1]}" + (f" (gave up after {attempts} attempts)" if gave_up else "")
 
 
-def _check_url(source: str, url: str, allowed: set[str] | None, origin: str | None) -> None:
-    parts = urlsplit(url)
+def _check_url(call: _Call, url: str, origin: str | None) -> None:
+    host = urlsplit(url).hostname
     via = f" (redirected from {origin})" if origin else ""
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(source, url, f"unsupported URL{via}")
-    if allowed is not None and parts.hostname.lower() not in allowed:
-        raise FetchError(source, url, f"host {parts.hostname!r} is not in allowed hosts {sorted(allowed)}{via}")
+    if urlsplit(url).scheme not in ("http", "https") or not host:
+        raise call.fail(url, f"unsupported URL{via}")
+    if call.allowed is not None and host.lower() not in call.allowed:
+        raise call.fail(url, f"host {host!r} is not in allowed hosts {sorted(call.allowed)}{via}")
 
 
-def _open(
-    session: requests.Session,
-    source: str,
-    method: str,
-    url: str,
-    headers: dict[str, str],
-    timeout: tuple[float, float],
-    allowed: set[str] | None,
-    attempts: int,
-    deadline_at: float,
-) -> requests.Response:
+def _open(call: _Call, method: str, url: str, headers: dict[str, str]) -> requests.Response:
     chain = [url]
     while True:
         current = chain[-1]
-        _check_url(source, current, allowed, url if len(chain) > 1 else None)
-        if time.monotonic() > deadline_at:
-            raise FetchError(source, current, "deadline exceeded while following redirects")
+        _check_url(call, current, url if len(chain) > 1 else None)
+        if time.monotonic() > call.deadline_at:
+            raise call.fail(current, f"the {call.deadline:g}s deadline passed while following redirects")
         try:
-            resp = session.request(
-                method, current, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+            resp = call.session.request(
+                method, current, headers=headers, timeout=call.timeout, stream=True, allow_redirects=False
             )
         except (requests.RequestException, Urllib3Error) as exc:
-            raise FetchError(source, current, _describe(exc, attempts)) from exc
+            raise call.fail(current, _describe(exc, call.attempts)) from exc
         if resp.status_code not in REDIRECT_STATUSES:
+            if resp.status_code not in (200, 304):
+                resp.close()
+                raise call.fail(
+                    current, f"HTTP {resp.status_code} {resp.reason or ''}".rstrip(), resp.status_code
+                )
             return resp
         location = resp.headers.get("Location")
         resp.close()
         if not location:
-            raise FetchError(source, current, f"HTTP {resp.status_code} redirect without a Location header")
+            raise call.fail(current, f"HTTP {resp.status_code} redirect without a Location header")
         target = urljoin(current, location)
         if target in chain:
-            raise FetchError(source, url, "redirect loop: " + " -> ".join([*chain, target]))
+            raise call.fail(url, "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > MAX_REDIRECTS:
-            raise FetchError(source, url, f"too many redirects (more than {MAX_REDIRECTS})")
+            raise call.fail(url, f"too many redirects (more than {MAX_REDIRECTS})")
         chain.append(target)
 
 
 def _content_length(resp: requests.Response) -> int | None:
     value = resp.headers.get("Content-Length", "").strip()
     return int(value) if value.isdigit() else None
+
+
+def _meta(resp: requests.Response) -> dict[str, str | None]:
+    h = resp.headers
+    return {
+        "etag": h.get("ETag"),
+        "last_modified": h.get("Last-Modified"),
+        "content_type": h.get("Content-Type"),
+    }
 
 
 def _html_title(head: bytes) -> str | None:
@@ -156,32 +181,19 @@ def _html_title(head: bytes) -> str | None:
 
 
 def _looks_like_html(head: bytes) -> bool:
-    start = head.removeprefix(codecs.BOM_UTF8).lstrip()[:32].lower()
-    return start.startswith(HTML_PREFIXES)
+    return head.removeprefix(codecs.BOM_UTF8).lstrip()[:16].lower().startswith(HTML_PREFIXES)
 
 
-def _check_csv(path: Path) -> str | None:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    pieces: list[str] = []
-    header: str | None = None
-    offset = 0
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK * 16):
-            try:
-                text = decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                return f"CSV is not valid UTF-8 near byte {offset + exc.start}"
-            offset += len(block)
-            if header is None:
-                pieces.append(text)
-                lines = re.split(r"\r\n?|\n", "".join(pieces), maxsplit=1)
-                header = lines[0] if len(lines) > 1 else None
-        try:
-            pieces.append(decoder.decode(b"", final=True))
-        except UnicodeDecodeError:
-            return "CSV is not valid UTF-8 (truncated multi-byte sequence at the end)"
-    if header is None:
-        header = "".join(pieces)
+def _check_csv(path: Path, head: bytes) -> str | None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(CHUNK * 16), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return f"CSV is not valid UTF-8: {exc.reason} at {exc.object[exc.start : exc.start + 4]!r}"
+    header = re.split(r"\r\n?|\n", head.decode("utf-8-sig", "ignore"), maxsplit=1)[0]
     fields = next(csv.reader([header]), [])
     if len(fields) < 2:
         return f"CSV header has {len(fields)} field(s), expected at least 2: {header[:120]!r}"
@@ -205,47 +217,49 @@ def _validate(path: Path, expect: str, content_type: str | None) -> str | None:
         except ValueError as exc:
             return f"invalid JSON: {exc}"
     if expect == "csv":
-        return _check_csv(path)
+        return _check_csv(path, head)
     return None
 
 
 def _download(
-    resp: requests.Response, source: str, url: str, dest_dir: Path, expect: str, max_bytes: int, deadline: float, deadline_at: float
-) -> tuple[Path, str, int]:
-    length = _content_length(resp)
+    call: _Call, resp: requests.Response, dest_dir: Path, expect: str, max_bytes: int
+) -> FetchResult:
+    url, length = resp.url, _content_length(resp)
     if length is not None and length > max_bytes:
-        raise FetchError(source, url, f"Content-Length {length} exceeds the limit of {max_bytes} bytes")
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", source)[:40]
+        raise call.fail(url, f"Content-Length {length} exceeds the limit of {max_bytes} bytes")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", call.source)[:40]
     fd, name = tempfile.mkstemp(dir=dest_dir, prefix=f".{safe}-", suffix=".part")
     path = Path(name)
     try:
         digest, size = hashlib.sha256(), 0
         with os.fdopen(fd, "wb") as fh:
             while True:
-                if time.monotonic() > deadline_at:
-                    raise FetchError(source, url, f"download exceeded the {deadline:g}s deadline after {size} bytes")
+                if time.monotonic() > call.deadline_at:
+                    raise call.fail(
+                        url, f"download exceeded the {call.deadline:g}s deadline after {size} bytes"
+                    )
                 try:
                     chunk = resp.raw.read1(CHUNK, decode_content=True)
                 except (requests.RequestException, Urllib3Error, OSError) as exc:
                     if length is not None and resp.raw.tell() < length:
-                        raise FetchError(source, url, f"truncated: got {resp.raw.tell()} of {length} bytes") from exc
-                    raise FetchError(source, url, _describe(exc, 1)) from exc
+                        raise call.fail(url, f"truncated: got {resp.raw.tell()} of {length} bytes") from exc
+                    raise call.fail(url, _describe(exc, 1)) from exc
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FetchError(source, url, f"body exceeds the limit of {max_bytes} bytes")
+                    raise call.fail(url, f"body exceeds the limit of {max_bytes} bytes")
                 digest.update(chunk)
                 fh.write(chunk)
         if length is not None and resp.raw.tell() != length:
-            raise FetchError(source, url, f"truncated: got {resp.raw.tell()} of {length} bytes")
+            raise call.fail(url, f"truncated: got {resp.raw.tell()} of {length} bytes")
         problem = _validate(path, expect, resp.headers.get("Content-Type"))
         if problem:
-            raise FetchError(source, url, problem)
+            raise call.fail(url, problem)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return path, digest.hexdigest(), size
+    return FetchResult("downloaded", url, path, digest.hexdigest(), size, http_status=200, **_meta(resp))
 
 
 def fetch(
@@ -264,32 +278,26 @@ def fetch(
     allowed_hosts: set[str] | None = None,
     deadline: float = 600,
 ) -> FetchResult:
-    """GET `url` into a temp file in `dest_dir`, validated as `expect`; 304 gives "not_modified"."""
+    """GET `url` into a temp file in `dest_dir`, validated as `expect`; a 304 gives "not_modified"."""
     if expect not in EXPECTED_KINDS:
         raise ValueError(f"expect must be one of {sorted(EXPECTED_KINDS)}, not {expect!r}")
-    allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline_at = time.monotonic() + deadline
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    with _session(user_agent, retries, backoff, deadline) as session:
-        resp = _open(session, source, "GET", url, headers, timeout, allowed, retries + 1, deadline_at)
-        with resp:
-            code, final = resp.status_code, resp.url
-            new_etag, new_lm = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
-            content_type = resp.headers.get("Content-Type")
-            if code == 304 and headers:
-                return FetchResult(
-                    "not_modified", final, None, None, None, new_etag or etag, new_lm or last_modified, content_type, code
-                )
-            if code != 200:
-                raise FetchError(source, final, f"HTTP {code} {resp.reason or ''}".rstrip(), status=code)
-            path, sha256, size = _download(resp, source, final, dest_dir, expect, max_bytes, deadline, deadline_at)
-    return FetchResult("downloaded", final, path, sha256, size, new_etag, new_lm, content_type, code)
+    call = _call(source, user_agent, timeout, retries, backoff, allowed_hosts, deadline)
+    with call.session, _open(call, "GET", url, headers) as resp:
+        if resp.status_code == 200:
+            return _download(call, resp, dest_dir, expect, max_bytes)
+        if not headers:
+            raise call.fail(resp.url, "HTTP 304 Not Modified to an unconditional request", 304)
+        meta = _meta(resp)
+        meta["etag"] = meta["etag"] or etag
+        meta["last_modified"] = meta["last_modified"] or last_modified
+        return FetchResult("not_modified", resp.url, None, None, None, http_status=304, **meta)
 
 
 def head_validators(
@@ -302,16 +310,14 @@ def head_validators(
     retries: int = 2,
     backoff: float = 1.0,
 ) -> dict[str, str | int | None]:
-    """HEAD `url` (following allowed redirects) and return its etag, last_modified and content_length."""
-    allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
-    deadline = 120.0
-    with _session(user_agent, retries, backoff, deadline) as session:
-        resp = _open(session, source, "HEAD", url, {}, timeout, allowed, retries + 1, time.monotonic() + deadline)
-        with resp:
-            if resp.status_code != 200:
-                raise FetchError(source, resp.url, f"HTTP {resp.status_code} {resp.reason or ''}".rstrip(), status=resp.status_code)
-            return {
-                "etag": resp.headers.get("ETag"),
-                "last_modified": resp.headers.get("Last-Modified"),
-                "content_length": _content_length(resp),
-            }
+    """HEAD `url` (following allowed redirects); returns its etag, last_modified and content_length."""
+    call = _call(source, user_agent, timeout, retries, backoff, allowed_hosts, 120.0)
+    with call.session, _open(call, "HEAD", url, {}) as resp:
+        if resp.status_code != 200:
+            raise call.fail(resp.url, f"HTTP {resp.status_code} to an unconditional HEAD", resp.status_code)
+        h = resp.headers
+        return {
+            "etag": h.get("ETag"),
+            "last_modified": h.get("Last-Modified"),
+            "content_length": _content_length(resp),
+        }

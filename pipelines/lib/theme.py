@@ -28,13 +28,30 @@ PALETTE: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
     "#F0E442",  # yellow, last: weak contrast on white
 )
-DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "6px,3px,2px,3px", "2px,2px")
+DASHES: tuple[str, ...] = (
+    "solid",
+    "dash",
+    "dot",
+    "dashdot",
+    "longdash",
+    "longdashdot",
+    "6px,3px,2px,3px",
+    "2px,2px",
+)
 SYMBOLS: tuple[str, ...] = (
-    "circle", "square", "diamond", "triangle-up", "x", "triangle-down", "cross", "star",
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "triangle-down",
+    "cross",
+    "star",
 )
 PATTERNS: tuple[str, ...] = ("", "/", ".", "\\", "x", "-", "+", "|")
 
-FONT_FAMILY = "Source Sans 3, Source Sans Pro, Helvetica Neue, Arial, Liberation Sans, sans-serif"
+# Unquoted CSS family names, so no name may start with a digit ("Source Sans 3" would void the list).
+FONT_FAMILY = "Source Sans Pro, Helvetica Neue, Helvetica, Arial, Liberation Sans, sans-serif"
 TEXT = "#222222"
 MUTED = "#5F5F5F"
 GRID = "#E3E3E3"
@@ -47,9 +64,18 @@ CAPTION_WRAP = 120
 
 def _axis() -> dict:
     return dict(
-        showgrid=True, gridcolor=GRID, gridwidth=1, zeroline=False,
-        showline=True, linecolor=AXIS, linewidth=1, ticks="outside", tickcolor=AXIS, ticklen=4,
-        title=dict(font=dict(size=13, color=MUTED), standoff=8), automargin=True,
+        showgrid=True,
+        gridcolor=GRID,
+        gridwidth=1,
+        zeroline=False,
+        showline=True,
+        linecolor=AXIS,
+        linewidth=1,
+        ticks="outside",
+        tickcolor=AXIS,
+        ticklen=4,
+        title=dict(font=dict(size=13, color=MUTED), standoff=8),
+        automargin=True,
     )
 
 
@@ -64,31 +90,53 @@ def _build_template() -> go.layout.Template:
         for i in range(n)
     ]
     bar = [
-        go.Bar(marker=dict(line=dict(width=0), pattern=dict(shape=PATTERNS[i], fgcolor="#FFFFFF", solidity=0.25)))
+        go.Bar(
+            marker=dict(line=dict(width=0), pattern=dict(shape=PATTERNS[i], fgcolor="#FFFFFF", solidity=0.25))
+        )
         for i in range(n)
     ]
     layout = go.Layout(
         colorway=list(PALETTE),
         font=dict(family=FONT_FAMILY, size=14, color=TEXT),
-        title=dict(x=0, xref="paper", xanchor="left", y=0.97, yanchor="top",
-                   font=dict(size=18, color=TEXT)),
+        title=dict(x=0, xref="paper", xanchor="left", y=0.97, yanchor="top", font=dict(size=18, color=TEXT)),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         margin=dict(l=64, r=24, t=72, b=56, autoexpand=True),
-        xaxis=_axis(),
+        xaxis=_axis() | dict(showgrid=False),
         yaxis=_axis() | dict(showline=False, ticks="", rangemode="tozero"),
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom",
-                    bgcolor="rgba(255,255,255,0)", title=dict(text=""), font=dict(size=13)),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=1.02,
+            yanchor="bottom",
+            bgcolor="rgba(255,255,255,0)",
+            font=dict(size=13),
+            title=dict(font=dict(size=13, color=MUTED)),
+        ),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13), bgcolor="#FFFFFF", bordercolor=AXIS),
         hovermode="x unified",
         separators=".,",
         colorscale=dict(sequential="Cividis", sequentialminus="Cividis", diverging="PuOr"),
         coloraxis=dict(colorbar=dict(outlinewidth=0, thickness=14, ticks="outside", len=0.8)),
         geo=dict(
-            resolution=110, showframe=False, showcoastlines=True, coastlinecolor="#6E6E6E",
-            coastlinewidth=0.7, showland=True, landcolor="#EFEFEF", showocean=True,
-            oceancolor="#FFFFFF", showcountries=True, countrycolor="#A8A8A8", countrywidth=0.5,
-            showlakes=False, bgcolor="#FFFFFF", projection=dict(type="natural earth"),
+            resolution=110,
+            showframe=True,
+            framecolor="#BDBDBD",
+            framewidth=0.75,
+            showcoastlines=True,
+            coastlinecolor="#6E6E6E",
+            coastlinewidth=0.7,
+            showland=True,
+            landcolor="#EFEFEF",
+            showocean=True,
+            oceancolor="#FFFFFF",
+            showcountries=True,
+            countrycolor="#A8A8A8",
+            countrywidth=0.5,
+            showlakes=False,
+            bgcolor="#FFFFFF",
+            projection=dict(type="natural earth"),
         ),
         bargap=0.2,
     )
@@ -102,6 +150,24 @@ def register() -> go.layout.Template:
     return template
 
 
+def distinguish_series(fig: go.Figure) -> go.Figure:
+    """Give each named line/marker series its own dash and symbol, in palette order.
+
+    Plotly Express sets one dash and one symbol on every trace unless `line_dash=`/`symbol=` map a
+    column, which bypasses the template's cycling; this restores it. Traces sharing a name (facets)
+    share a style.
+    """
+    order: dict[str, int] = {}
+    for trace in fig.data:
+        if trace.type not in {"scatter", "scattergl", "scattergeo"}:
+            continue
+        i = order.setdefault(trace.name or str(len(order)), len(order)) % len(DASHES)
+        if trace.type != "scattergeo":
+            trace.line.dash = DASHES[i]
+        trace.marker.symbol = SYMBOLS[i]
+    return fig
+
+
 def wrap_caption(caption: str, width: int = CAPTION_WRAP) -> list[str]:
     """Split plain text into display lines of at most `width` characters, keeping explicit newlines."""
     lines: list[str] = []
@@ -110,10 +176,24 @@ def wrap_caption(caption: str, width: int = CAPTION_WRAP) -> list[str]:
     return lines
 
 
-NON_CARTESIAN = frozenset({
-    "scattergeo", "choropleth", "scattermap", "choroplethmap", "densitymap", "scattermapbox",
-    "choroplethmapbox", "densitymapbox", "pie", "sunburst", "treemap", "icicle", "sankey", "table",
-})
+NON_CARTESIAN = frozenset(
+    {
+        "scattergeo",
+        "choropleth",
+        "scattermap",
+        "choroplethmap",
+        "densitymap",
+        "scattermapbox",
+        "choroplethmapbox",
+        "densitymapbox",
+        "pie",
+        "sunburst",
+        "treemap",
+        "icicle",
+        "sankey",
+        "table",
+    }
+)
 
 
 def _bottom_gap(fig: go.Figure) -> int:
@@ -141,8 +221,17 @@ def apply_caption(fig: go.Figure, caption: str) -> go.Figure:
     gap = _bottom_gap(fig)
     kept = [a for a in fig.layout.annotations if a.name != CAPTION_NAME]
     note = go.layout.Annotation(
-        name=CAPTION_NAME, text="<br>".join(lines), showarrow=False, align="left",
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-gap,
+        name=CAPTION_NAME,
+        text="<br>".join(lines),
+        showarrow=False,
+        align="left",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-gap,
         font=dict(size=CAPTION_FONT_SIZE, color=MUTED),
     )
     needed = gap + len(lines) * CAPTION_LINE_PX + 12

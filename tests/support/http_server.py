@@ -48,7 +48,9 @@ class Recorded:
     headers: dict[str, str]
 
 
-def ok(body: bytes, content_type: str = "text/csv; charset=utf-8", headers: Mapping[str, str] | None = None) -> Reply:
+def ok(
+    body: bytes, content_type: str = "text/csv; charset=utf-8", headers: Mapping[str, str] | None = None
+) -> Reply:
     """200 with `body`; ETag / Last-Modified in `headers` make it answer conditional requests with 304."""
     return Reply(200, body, {"Content-Type": content_type, **(headers or {})})
 
@@ -126,7 +128,10 @@ def _not_modified(reply: Reply, request_headers: Mapping[str, str]) -> bool:
     if not reply.conditional or reply.status != 200:
         return False
     etag, last_modified = reply.headers.get("ETag"), reply.headers.get("Last-Modified")
-    if_none_match, if_modified_since = request_headers.get("if-none-match"), request_headers.get("if-modified-since")
+    if_none_match, if_modified_since = (
+        request_headers.get("if-none-match"),
+        request_headers.get("if-modified-since"),
+    )
     if if_none_match is not None:
         tags = [t.strip() for t in if_none_match.split(",")]
         return etag is not None and ("*" in tags or etag in tags)
@@ -154,7 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _respond(self, with_body: bool) -> None:
         site = self.server.site
         headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = site._next(self.command, self.path, headers) or Reply(404, b"not found", {"Content-Type": "text/plain"})
+        reply = site._next(self.command, self.path, headers) or Reply(
+            404, b"not found", {"Content-Type": "text/plain"}
+        )
         if reply.delay and site._stop.wait(reply.delay):
             self.close_connection = True
             return

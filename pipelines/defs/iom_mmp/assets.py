@@ -1,6 +1,5 @@
 """IOM Missing Migrants Project: raw load and staging."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,0 +1,147 @@
+"""`migration-evidence`: import files, build, refresh, make the sample, serve the UI."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from pipelines.settings import Paths, resolve_paths
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return resolve_paths(args.data_dir, args.reports_dir)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pipelines.lib import raw_store
+    from pipelines.lib.sources import get_source
+
+    info = get_source(args.source)
+    accessed = dt.date.fromisoformat(args.accessed) if args.accessed else None
+    paths = _paths(args)
+    failed = 0
+    for file in args.files:
+        try:
+            snapshot = raw_store.land(paths.raw_dir, info, Path(file), arrival="import", accessed=accessed)
+        except (raw_store.RawStoreError, OSError) as exc:
+            print(f"✘ {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        p = snapshot.provenance
+        print(f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, published {p['published'] or 'not stated'})")
+    return 1 if failed else 0
+
+
+def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
+    print("", file=sys.stderr)
+    steps = report.steps
+    done = sum(1 for s in steps.values() if s.get("status") == "ok")
+    checks_failed = [c for c in report.checks if c["outcome"] != "passed"]
+    print(f"Summary: {done}/{len(steps)} steps succeeded, {len(report.checks)} checks run, "
+          f"{len(checks_failed)} not passed, {report.elapsed():.1f}s", file=sys.stderr)
+    for check in checks_failed:
+        print(f"  check {check['check']}: {check['outcome']}", file=sys.stderr)
+    for failure in report.failures:
+        print(f"  error in {failure}", file=sys.stderr)
+    if ok:
+        print(f"Published database: {paths.published_db}", file=sys.stderr)
+        print(f"Parquet files:      {paths.curated_dir / 'parquet'}", file=sys.stderr)
+        print(f"Charts:             {paths.charts_dir}", file=sys.stderr)
+    else:
+        state = "unchanged" if paths.published_db.exists() else "not created"
+        print(f"BUILD FAILED. The published database {paths.published_db} is {state}.", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pipelines.runner import run_build
+
+    paths = _paths(args)
+    if args.offline:
+        os.environ["MIGRATION_OFFLINE"] = "1"
+    pins = ",".join(args.snapshot or [])
+    print(f"Building from {paths.raw_dir}", file=sys.stderr)
+    ok, report = run_build(paths, pins=pins, static_images=not args.no_images, selection=args.select)
+    _print_summary(ok, report, paths)
+    return 0 if ok else 1
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from pipelines.download import refresh_all
+
+    paths = _paths(args)
+    failures = refresh_all(paths, only=args.source)
+    if failures and args.strict:
+        return 1
+    args.offline, args.snapshot, args.select = False, None, None
+    return cmd_build(args)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from pipelines.sample import write_sample
+
+    paths = _paths(args)
+    for snapshot in write_sample(paths.raw_dir):
+        print(f"✔ sample {snapshot.provenance['source']}: {snapshot.path}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from pipelines.runner import prepare_dagster_home
+
+    paths = _paths(args)
+    os.environ["MIGRATION_DATA_DIR"] = str(paths.data_dir)
+    os.environ["MIGRATION_REPORTS_DIR"] = str(paths.reports_dir)
+    prepare_dagster_home(paths)
+    command = ["dagster", "dev", "-m", "pipelines.definitions", "--host", args.host, "--port", str(args.port)]
+    os.execvp(command[0], command)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="migration-evidence", description=__doc__)
+    top.add_argument("--data-dir", help="data directory (default: $MIGRATION_DATA_DIR or data/)")
+    top.add_argument("--reports-dir", help="reports directory (default: $MIGRATION_REPORTS_DIR or reports/)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    imp = sub.add_parser("import", help="register files you already have into the raw store, with provenance")
+    imp.add_argument("source", help="source name, e.g. iom_mmp")
+    imp.add_argument("files", nargs="+", help="files to register")
+    imp.add_argument("--accessed", help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today")
+    imp.set_defaults(func=cmd_import)
+
+    build = sub.add_parser("build", help="build every asset from the raw store and publish the database")
+    build.add_argument("--offline", action="store_true", help="no network access at all")
+    build.add_argument("--snapshot", action="append", metavar="SOURCE=FILE", help="build from this snapshot instead of the newest")
+    build.add_argument("--select", help="Dagster asset selection, e.g. 'group:iom_mmp'")
+    build.add_argument("--no-images", action="store_true", help="skip PNG/SVG export")
+    build.set_defaults(func=cmd_build)
+
+    refresh = sub.add_parser("refresh", help="download every source live, then build")
+    refresh.add_argument("--source", action="append", help="only this source (repeatable)")
+    refresh.add_argument("--strict", action="store_true", help="stop when a download fails instead of building from the last good snapshot")
+    refresh.add_argument("--no-images", action="store_true", help="skip PNG/SVG export")
+    refresh.set_defaults(func=cmd_refresh)
+
+    sample = sub.add_parser("sample", help="write the synthetic sample snapshots (for the demo) into the raw store")
+    sample.set_defaults(func=cmd_sample)
+
+    ui = sub.add_parser("ui", help="serve the Dagster UI")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

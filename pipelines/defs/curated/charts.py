@@ -1,0 +1,62 @@
+"""The chart asset: builds every figure from the curated tables and writes each chart's file set."""
+
+
+import dagster as dg
+
+from pipelines.defs.curated import figures
+from pipelines.lib.chart_export import Chart, export_charts
+from pipelines.lib.warehouse import Warehouse
+
+CHARTS_KEY = dg.AssetKey(["reports", "mmp_charts"])
+
+
+@dg.asset(
+    key=CHARTS_KEY,
+    deps=[
+        dg.AssetKey(["curated", "mmp_incidents"]),
+        dg.AssetKey(["curated", "deaths_by_route_month"]),
+        dg.AssetKey(["curated", "source_snapshots"]),
+    ],
+    group_name="reports",
+    kinds={"plotly"},
+)
+def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Central Mediterranean dead and missing by month, and the map of Central Mediterranean incidents.
+
+    Each chart is written under reports/charts/<chart>/ as standalone HTML, an embeddable fragment, PNG,
+    SVG, the plotted data as CSV and its caption (source, snapshot dates, licence).
+    """
+    with warehouse.connect() as con:
+        deaths = con.execute("select * from curated.deaths_by_route_month").df()
+        incidents = con.execute("select * from curated.mmp_incidents").df()
+        snapshots = con.execute("select * from curated.source_snapshots where source = 'iom_mmp'").df()
+    sample = bool(snapshots["sample"].any())
+    caption = figures.caption_for(snapshots, "Counts are minimum estimates of recorded deaths.")
+    monthly = figures.central_med_monthly_data(deaths)
+    points = figures.central_med_map_data(incidents)
+    charts = [
+        Chart(
+            name="central_med_dead_missing_monthly",
+            title="Central Mediterranean: dead and missing by month",
+            figure=figures.build_central_med_monthly(monthly, sample=sample),
+            data=monthly,
+            caption=caption,
+        ),
+        Chart(
+            name="central_med_incident_map",
+            title="Central Mediterranean: incidents by dead and missing",
+            figure=figures.build_central_med_map(points, sample=sample),
+            data=points,
+            caption=caption,
+        ),
+    ]
+    paths = warehouse.paths()
+    written = export_charts(charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images)
+    context.log.info(f"charts written to {paths.charts_dir}")
+    return dg.MaterializeResult(
+        metadata={
+            "charts": dg.MetadataValue.json(written),
+            "charts_dir": dg.MetadataValue.path(str(paths.charts_dir)),
+            "sample": sample,
+        }
+    )

@@ -1,0 +1,93 @@
+"""Figure logic: pure functions from a curated frame to a Plotly figure. Files are written by charts.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+SAMPLE_LABEL = "SAMPLE DATA — synthetic, not for citation"
+
+
+def caption_for(snapshots: pd.DataFrame, note: str = "") -> str:
+    """Names every source file the figure rests on, with its dates and licence."""
+    parts = []
+    for row in snapshots.itertuples():
+        published = f", published {row.published}" if pd.notna(row.published) else ""
+        parts.append(
+            f"Source: {row.citation} (file {row.original_name}, sha256 {row.sha256[:12]}, "
+            f"accessed {row.accessed}{published}). Licence: {row.licence}."
+        )
+    text = " ".join(parts) + (f" {note}" if note else "")
+    if snapshots["sample"].any():
+        text = f"{SAMPLE_LABEL}. " + text
+    return text
+
+
+def _title(title: str, sample: bool) -> str:
+    return f"{SAMPLE_LABEL}<br>{title}" if sample else title
+
+
+def central_med_monthly_data(deaths: pd.DataFrame) -> pd.DataFrame:
+    data = deaths.loc[deaths["route"] == "Central Mediterranean", ["month", "incidents", "dead", "missing", "dead_and_missing"]]
+    return data.sort_values("month").reset_index(drop=True)
+
+
+def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Monthly dead and missing on the Central Mediterranean route, with the 12-month average."""
+    figure = go.Figure()
+    figure.add_bar(x=data["month"], y=data["dead_and_missing"], name="Dead and missing in the month")
+    rolling = data.set_index("month")["dead_and_missing"].rolling(12, min_periods=12).mean()
+    figure.add_scatter(x=rolling.index, y=rolling.values, mode="lines", name="12-month average", line={"dash": "dash"})
+    figure.update_layout(
+        title=_title("Central Mediterranean: migrants recorded dead and missing, by month", sample),
+        xaxis_title=None,
+        yaxis_title="People dead and missing",
+        legend={"orientation": "h", "y": 1.02, "x": 0},
+        bargap=0.1,
+    )
+    return figure
+
+
+def central_med_map_data(incidents: pd.DataFrame) -> pd.DataFrame:
+    keep = (incidents["route"] == "Central Mediterranean") & incidents["lat"].notna() & incidents["dead_and_missing"].gt(0)
+    columns = ["incident_id", "incident_date", "year", "dead_and_missing", "lat", "lon", "source_file", "source_row"]
+    return incidents.loc[keep, columns].sort_values(["incident_date", "incident_id"]).reset_index(drop=True)
+
+
+def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Central Mediterranean incidents placed at their coordinates, sized by dead and missing."""
+    size = data["dead_and_missing"].clip(lower=1)
+    figure = go.Figure(
+        go.Scattergeo(
+            lat=data["lat"],
+            lon=data["lon"],
+            mode="markers",
+            marker={
+                "size": size,
+                "sizemode": "area",
+                "sizeref": 2.0 * max(float(size.max()), 1.0) / 40.0**2,
+                "sizemin": 2,
+                "color": data["year"],
+                "colorscale": "Cividis",
+                "colorbar": {"title": "Year"},
+                "line": {"width": 0.5, "color": "#333"},
+                "opacity": 0.75,
+            },
+            customdata=data[["incident_id", "incident_date", "dead_and_missing"]].astype(str),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]} dead and missing<extra></extra>",
+        )
+    )
+    figure.update_geos(
+        projection_type="mercator",
+        lataxis_range=[29, 41],
+        lonaxis_range=[5, 26],
+        showland=True,
+        landcolor="#e8e8e8",
+        showcountries=True,
+        countrycolor="#999",
+        showocean=True,
+        oceancolor="#f4f8fb",
+        resolution=50,
+    )
+    figure.update_layout(title=_title("Central Mediterranean: incidents by dead and missing", sample))
+    return figure

@@ -1,0 +1,123 @@
+"""Great Expectations checks on staging.stg_iom_mmp__incidents (blocking) and the known-label check (warns)."""
+
+
+import csv
+import datetime as dt
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.defs.iom_mmp.assets import STAGING_KEY
+from pipelines.defs.iom_mmp.read import HERE
+from pipelines.lib import meta
+from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.warehouse import Warehouse
+
+COUNT_COLUMNS = ("dead", "missing", "dead_and_missing", "survivors", "females", "males", "children")
+# The deadliest incident on record (18 April 2015) counted 1,022 dead and missing; a count a hundred
+# times larger is a data error, not an event.
+MAX_PLAUSIBLE_COUNT = 100_000
+COVERAGE_START = "2014-01-01"
+
+
+def incident_expectations(coverage_end: str) -> list[Expectation]:
+    end_year = int(coverage_end[:4])
+    items = [
+        Expectation("ExpectColumnValuesToNotBeNull", {"column": "incident_id"}),
+        Expectation("ExpectColumnValuesToBeUnique", {"column": "incident_id"}),
+    ]
+    items += [
+        Expectation("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0, "max_value": MAX_PLAUSIBLE_COUNT})
+        for c in COUNT_COLUMNS
+    ]
+    items += [
+        Expectation(
+            "ExpectColumnPairValuesToBeEqual",
+            {"column_A": "dead_and_missing", "column_B": "dead_plus_missing", "ignore_row_if": "either_value_is_missing"},
+        ),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90}),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "longitude", "min_value": -180, "max_value": 180}),
+        Expectation(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "incident_date_yyyymmdd", "min_value": _yyyymmdd(COVERAGE_START), "max_value": _yyyymmdd(coverage_end)},
+        ),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "incident_year", "min_value": 2014, "max_value": end_year}),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "incident_month", "min_value": 1, "max_value": 12}),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "source_quality", "min_value": 1, "max_value": 5}),
+    ]
+    return items
+
+
+def _yyyymmdd(iso: str) -> int:
+    return int(iso.replace("-", ""))
+
+
+def known_labels(kind: str) -> list[str]:
+    column = "route" if kind == "route" else "region"
+    with open(HERE / f"{kind}_labels.csv", newline="", encoding="utf-8") as handle:
+        return sorted({row[column] for row in csv.DictReader(handle)})
+
+
+def _summary(result: SuiteResult) -> dict:
+    failed = [
+        {k: r[k] for k in ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")}
+        for r in result.failures()
+    ]
+    return {
+        "expectations": dg.MetadataValue.int(len(result.rows)),
+        "failed": dg.MetadataValue.int(len(failed)),
+        "failed_expectations": dg.MetadataValue.json(failed),
+    }
+
+
+@dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_incidents_suite")
+def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Unique incident id; counts non-negative and plausible; dead + missing = total where both exist;
+    coordinates in range; dates and years within the coverage (2014-01-01 to the snapshot's date)."""
+    with warehouse.connect() as con:
+        end = con.execute(
+            "select coalesce(greatest(published, accessed), accessed) from meta.snapshots_used "
+            "where raw_table = 'raw.iom_mmp__incidents'"
+        ).fetchall()[0][0]
+        frame = con.execute(
+            "select *, cast(strftime(incident_date, '%Y%m%d') as integer) as incident_date_yyyymmdd, "
+            "case when dead is not null and missing is not null then dead + missing end as dead_plus_missing "
+            "from staging.stg_iom_mmp__incidents"
+        ).df()
+        coverage_end = (end or dt.date.today()).isoformat()
+        result = run_suite("stg_iom_mmp__incidents", frame, incident_expectations(coverage_end))
+        meta.record_validation(con, STAGING_KEY.to_user_string(), "gx_incidents_suite", "stg_iom_mmp__incidents", result.rows)
+    return dg.AssetCheckResult(passed=result.success, metadata={**_summary(result), "coverage_end": coverage_end})
+
+
+@dg.asset_check(asset=STAGING_KEY, blocking=False, name="known_routes_and_regions")
+def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every route and region is one the label files know; unknown labels warn with the list (they stay in the
+    data under the publisher's label until the mapping file says what they are)."""
+    with warehouse.connect() as con:
+        labels = con.execute(
+            "select 'route' as kind, unnest(routes) as label from staging.stg_iom_mmp__incidents "
+            "union all select 'region', unnest(regions) from staging.stg_iom_mmp__incidents"
+        ).df()
+        expectations = [
+            Expectation("ExpectColumnValuesToBeInSet", {"column": "route", "value_set": known_labels("route")}, "warn"),
+            Expectation("ExpectColumnValuesToBeInSet", {"column": "region", "value_set": known_labels("region")}, "warn"),
+        ]
+        frame = pd.DataFrame(
+            {
+                "route": labels["label"].where(labels["kind"] == "route"),
+                "region": labels["label"].where(labels["kind"] == "region"),
+            }
+        )
+        result = run_suite("iom_mmp_labels", frame, expectations)
+        meta.record_validation(con, STAGING_KEY.to_user_string(), "known_routes_and_regions", "iom_mmp_labels", result.rows)
+    unknown = {
+        kind: sorted(set(labels.loc[(labels["kind"] == kind) & ~labels["label"].isin(known_labels(kind)), "label"]))
+        for kind in ("route", "region")
+    }
+    clean = not any(unknown.values())
+    return dg.AssetCheckResult(
+        passed=clean,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unknown_routes": dg.MetadataValue.json(unknown["route"]), "unknown_regions": dg.MetadataValue.json(unknown["region"])},
+    )

@@ -1,0 +1,76 @@
+"""Live progress of a build on the terminal: one line per asset and check, then a summary."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+
+@dataclass
+class BuildReport:
+    started: float = field(default_factory=time.monotonic)
+    steps: dict[str, dict] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+REPORT = BuildReport()
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, stream) -> None:  # noqa: ANN001
+        super().__init__(logging.DEBUG)
+        self.stream = stream
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = record.__dict__.get("dagster_meta") or {}
+        event = meta.get("dagster_event") if isinstance(meta, dict) else None
+        if event is None:
+            return
+        kind, step = event.event_type_value, event.step_key
+        if kind == "STEP_START":
+            REPORT.steps[step] = {"start": time.monotonic(), "status": "running"}
+            self._say(f"  … {step}")
+        elif kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            rows = materialization.metadata.get("dagster/row_count")
+            REPORT.steps.setdefault(step, {})["rows"] = rows.value if rows is not None else None
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value.lower()})"
+            REPORT.checks.append({"check": f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}", "outcome": outcome})
+            self._say(f"    check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: {outcome}")
+        elif kind == "STEP_SUCCESS":
+            info = REPORT.steps.setdefault(step, {})
+            info["status"] = "ok"
+            seconds = time.monotonic() - info.get("start", time.monotonic())
+            rows = f", {info['rows']:,} rows" if info.get("rows") is not None else ""
+            self._say(f"  ✔ {step} ({seconds:.1f}s{rows})")
+        elif kind == "STEP_FAILURE":
+            REPORT.steps.setdefault(step, {})["status"] = "FAILED"
+            error = event.event_specific_data.error
+            message = error.message.strip() if error else record.getMessage()
+            cause = error.cause.message.strip() if error and error.cause else ""
+            detail = cause or message
+            REPORT.failures.append(f"{step}: {detail}")
+            self._say(f"  ✘ {step} FAILED: {detail}")
+        elif kind == "STEP_SKIPPED":
+            REPORT.steps.setdefault(step, {})["status"] = "skipped"
+            self._say(f"  – {step} skipped (an upstream step or blocking check failed)")
+
+
+@dg.logger(description="One line per asset and check on stderr, for the command line.")
+def progress_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("migration_evidence.progress", level=logging.DEBUG)
+    logger.addHandler(_ProgressHandler(sys.stderr))
+    return logger

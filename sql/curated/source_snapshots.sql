@@ -1,0 +1,35 @@
+-- curated.source_snapshots
+-- Grain: one row per raw table loaded in the last build: the exact file it came from and its provenance.
+
+with source as (
+    select * from meta.snapshots_used
+),
+
+final as (
+    select
+        source,
+        raw_table,
+        file,
+        original_name,
+        sha256,
+        bytes,
+        accessed,
+        published,
+        published_basis,
+        licence,
+        citation,
+        producer,
+        title,
+        download_url,
+        landing_page_url,
+        arrival,
+        sample,
+        case when sample then 'SAMPLE DATA — synthetic, not for citation' else 'real' end as data_label,
+        layout,
+        rows,
+        loaded_at
+    from source
+)
+
+select * from final
+order by source, raw_table
