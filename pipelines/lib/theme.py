@@ -28,26 +28,8 @@ PALETTE: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
     "#F0E442",  # yellow, last: weak contrast on white
 )
-DASHES: tuple[str, ...] = (
-    "solid",
-    "dash",
-    "dot",
-    "dashdot",
-    "longdash",
-    "longdashdot",
-    "6px,3px,2px,3px",
-    "2px,2px",
-)
-SYMBOLS: tuple[str, ...] = (
-    "circle",
-    "square",
-    "diamond",
-    "triangle-up",
-    "x",
-    "triangle-down",
-    "cross",
-    "star",
-)
+DASHES: tuple[str, ...] = tuple("solid dash dot dashdot longdash longdashdot 6px,3px,2px,3px 2px,2px".split())
+SYMBOLS: tuple[str, ...] = tuple("circle square diamond triangle-up x triangle-down cross star".split())
 PATTERNS: tuple[str, ...] = ("", "/", ".", "\\", "x", "-", "+", "|")
 
 # Unquoted CSS family names, so no name may start with a digit ("Source Sans 3" would void the list).
@@ -63,20 +45,17 @@ CAPTION_WRAP = 120
 
 
 def _axis() -> dict:
-    return dict(
-        showgrid=True,
-        gridcolor=GRID,
-        gridwidth=1,
-        zeroline=False,
-        showline=True,
-        linecolor=AXIS,
-        linewidth=1,
-        ticks="outside",
-        tickcolor=AXIS,
-        ticklen=4,
-        title=dict(font=dict(size=13, color=MUTED), standoff=8),
-        automargin=True,
-    )
+    lines = dict(showgrid=True, gridcolor=GRID, zeroline=False, showline=True, linecolor=AXIS)
+    ticks = dict(ticks="outside", tickcolor=AXIS, ticklen=4, automargin=True)
+    return lines | ticks | dict(title=dict(font=dict(size=13, color=MUTED), standoff=8))
+
+
+def _geo() -> dict:
+    frame = dict(resolution=110, showframe=True, framecolor="#BDBDBD", framewidth=0.75, bgcolor="#FFFFFF")
+    lines = dict(coastlinecolor="#6E6E6E", coastlinewidth=0.7, countrycolor="#A8A8A8", countrywidth=0.5)
+    fills = dict(landcolor="#EFEFEF", oceancolor="#FFFFFF", projection=dict(type="natural earth"))
+    shown = dict(showcoastlines=True, showcountries=True, showland=True, showocean=True, showlakes=False)
+    return frame | lines | fills | shown
 
 
 def _build_template() -> go.layout.Template:
@@ -104,40 +83,14 @@ def _build_template() -> go.layout.Template:
         margin=dict(l=64, r=24, t=72, b=56, autoexpand=True),
         xaxis=_axis() | dict(showgrid=False),
         yaxis=_axis() | dict(showline=False, ticks="", rangemode="tozero"),
-        legend=dict(
-            orientation="h",
-            x=0,
-            xanchor="left",
-            y=1.02,
-            yanchor="bottom",
-            bgcolor="rgba(255,255,255,0)",
-            font=dict(size=13),
-            title=dict(font=dict(size=13, color=MUTED)),
-        ),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom", font=dict(size=13))
+        | dict(bgcolor="rgba(255,255,255,0)", title=dict(font=dict(size=13, color=MUTED))),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13), bgcolor="#FFFFFF", bordercolor=AXIS),
         hovermode="x unified",
         separators=".,",
         colorscale=dict(sequential="Cividis", sequentialminus="Cividis", diverging="PuOr"),
         coloraxis=dict(colorbar=dict(outlinewidth=0, thickness=14, ticks="outside", len=0.8)),
-        geo=dict(
-            resolution=110,
-            showframe=True,
-            framecolor="#BDBDBD",
-            framewidth=0.75,
-            showcoastlines=True,
-            coastlinecolor="#6E6E6E",
-            coastlinewidth=0.7,
-            showland=True,
-            landcolor="#EFEFEF",
-            showocean=True,
-            oceancolor="#FFFFFF",
-            showcountries=True,
-            countrycolor="#A8A8A8",
-            countrywidth=0.5,
-            showlakes=False,
-            bgcolor="#FFFFFF",
-            projection=dict(type="natural earth"),
-        ),
+        geo=_geo(),
         bargap=0.2,
     )
     return go.layout.Template(layout=layout, data=dict(scatter=scatter, scattergeo=scattergeo, bar=bar))
@@ -177,22 +130,8 @@ def wrap_caption(caption: str, width: int = CAPTION_WRAP) -> list[str]:
 
 
 NON_CARTESIAN = frozenset(
-    {
-        "scattergeo",
-        "choropleth",
-        "scattermap",
-        "choroplethmap",
-        "densitymap",
-        "scattermapbox",
-        "choroplethmapbox",
-        "densitymapbox",
-        "pie",
-        "sunburst",
-        "treemap",
-        "icicle",
-        "sankey",
-        "table",
-    }
+    "scattergeo choropleth scattermap choroplethmap densitymap scattermapbox choroplethmapbox densitymapbox "
+    "pie sunburst treemap icicle sankey table".split()
 )
 
 
@@ -220,20 +159,9 @@ def apply_caption(fig: go.Figure, caption: str) -> go.Figure:
     lines = [html.escape(line, quote=False) for line in wrap_caption(caption)]
     gap = _bottom_gap(fig)
     kept = [a for a in fig.layout.annotations if a.name != CAPTION_NAME]
-    note = go.layout.Annotation(
-        name=CAPTION_NAME,
-        text="<br>".join(lines),
-        showarrow=False,
-        align="left",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-gap,
-        font=dict(size=CAPTION_FONT_SIZE, color=MUTED),
-    )
+    place = dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-gap)
+    style = dict(showarrow=False, align="left", font=dict(size=CAPTION_FONT_SIZE, color=MUTED))
+    note = go.layout.Annotation(name=CAPTION_NAME, text="<br>".join(lines), **place, **style)
     needed = gap + len(lines) * CAPTION_LINE_PX + 12
     fig.update_layout(annotations=[*kept, note], margin=dict(b=max(_base_margin(fig), needed)))
     return fig
