@@ -44,7 +44,7 @@ async def _render(
 
 
 def render_images(
-    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 2, timeout: float = 90
+    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 1, timeout: float = 90
 ) -> list[bytes]:
     """Render every job in one browser session; returns the image bytes in job order.
 

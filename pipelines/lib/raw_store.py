@@ -221,3 +221,10 @@ def mark_rejected(snapshot: Snapshot, reason: str) -> Snapshot:
     record = dict(snapshot.provenance, status="rejected", rejection_reason=reason[:2000])
     _write_json_atomic(snapshot.path.with_name(snapshot.name + SIDECAR_SUFFIX), record)
     return Snapshot(snapshot.path, record)
+
+
+def find_snapshot(raw_dir: Path, source: str, stored_name: str) -> Snapshot:
+    for snapshot in list_snapshots(raw_dir, source, include_rejected=True):
+        if snapshot.name == stored_name:
+            return snapshot
+    raise RawStoreError(f"{source}: no snapshot named {stored_name!r}")

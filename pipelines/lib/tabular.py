@@ -9,6 +9,8 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +30,22 @@ class SourceFormatError(Exception):
             where += f", column {column!r}"
         super().__init__(f"{where}: {message}")
         self.source, self.file, self.row, self.column = source, file, row, column
+
+
+@contextmanager
+def rejecting(snapshot: object) -> Iterator[None]:
+    """Marks the snapshot rejected when its content has the wrong shape, so it is kept apart and never
+    again taken as the source's newest good snapshot; the error still fails the build."""
+    from pipelines.lib.raw_store import mark_rejected
+
+    try:
+        yield
+    except SourceFormatError as exc:
+        mark_rejected(snapshot, str(exc))
+        raise SourceFormatError(
+            exc.source, exc.file, f"{str(exc).split(': ', 2)[-1]} [snapshot marked rejected; the next build uses the "
+            "previous good snapshot]", row=exc.row, column=exc.column
+        ) from None
 
 
 def read_csv_strict(path: Path, source: str, display_name: str | None = None) -> pd.DataFrame:

@@ -84,7 +84,7 @@ def _build_template() -> go.layout.Template:
         xaxis=_axis() | dict(showgrid=False),
         yaxis=_axis() | dict(showline=False, ticks="", rangemode="tozero"),
         legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom", font=dict(size=13))
-        | dict(bgcolor="rgba(255,255,255,0)", title=dict(font=dict(size=13, color=MUTED))),
+        | dict(bgcolor="rgba(255,255,255,0)", title=dict(side="left", font=dict(size=13, color=MUTED))),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13), bgcolor="#FFFFFF", bordercolor=AXIS),
         hovermode="x unified",
         separators=".,",

@@ -4,8 +4,9 @@
 import dagster as dg
 
 from pipelines.defs.iom_mmp import read
-from pipelines.lib import meta, sql
+from pipelines.lib import meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
+from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
 
 RAW_KEY = dg.AssetKey(["raw", "iom_mmp__incidents"])
@@ -23,7 +24,8 @@ def raw_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
     """
     snapshot = warehouse.snapshot(read.SOURCE)
     context.log.info(f"iom_mmp: reading {snapshot.name}")
-    frame, vintage = read.read_snapshot(snapshot)
+    with rejecting(snapshot):
+        frame, vintage = read.read_snapshot(snapshot)
     frame["_source_file"] = snapshot.name
     with warehouse.connect() as con:
         con.register("incoming", frame)
@@ -57,7 +59,8 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
         ).fetchall()[0]
         vintage, file = layout
         frame = con.execute("select * from raw.iom_mmp__incidents").df()
-        checked = read.validate_cells(frame, vintage, file)
+        with rejecting(raw_store.find_snapshot(warehouse.paths().raw_dir, read.SOURCE, file)):
+            checked = read.validate_cells(frame, vintage, file)
         con.execute(read.renamed_view_sql(vintage, "raw.iom_mmp__incidents"))
         for table in ("route_labels", "region_labels"):
             path = read.HERE / f"{table}.csv"

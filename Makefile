@@ -1,0 +1,69 @@
+# migration-evidence: the two commands of the quick start are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --frozen
+DEMO_DATA := data/demo
+DEMO_REPORTS := reports/demo
+
+.PHONY: help setup system assets demo test build refresh ui lint reliability bench clean-demo
+
+help:
+	@echo "make demo     build everything from the bundled synthetic sample (offline) and say where the outputs are"
+	@echo "make test     run the test suite"
+	@echo "make refresh  download every source live, then build into data/"
+	@echo "make build    build from the raw store in data/ without network access"
+	@echo "make ui       serve the Dagster UI on http://127.0.0.1:3000"
+	@echo "make lint     ruff and sqlfluff"
+
+# uv itself is installed into a private virtual environment, so nothing touches the system Python.
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python python3
+	touch $@
+
+setup: .venv/.synced system assets
+
+# Chromium drives static (PNG/SVG) chart export through kaleido; npm fetches the map topojson.
+system:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+assets:
+	bash scripts/fetch_web_assets.sh
+
+demo: setup
+	rm -rf $(DEMO_DATA) $(DEMO_REPORTS)
+	$(RUN) migration-evidence --data-dir $(DEMO_DATA) --reports-dir $(DEMO_REPORTS) sample
+	$(RUN) migration-evidence --data-dir $(DEMO_DATA) --reports-dir $(DEMO_REPORTS) build --offline
+	@echo
+	@echo "Demo outputs (SAMPLE DATA — synthetic, not for citation):"
+	@echo "  database: $(DEMO_DATA)/curated/evidence.duckdb  (Parquet: $(DEMO_DATA)/curated/parquet/)"
+	@echo "  charts:   $(DEMO_REPORTS)/charts/"
+
+test: setup
+	$(RUN) pytest
+
+build: setup
+	$(RUN) migration-evidence build --offline
+
+refresh: setup
+	$(RUN) migration-evidence refresh
+
+ui: setup
+	$(RUN) migration-evidence ui
+
+lint: .venv/.synced
+	$(RUN) ruff check pipelines tests
+	$(RUN) ruff format --check pipelines tests

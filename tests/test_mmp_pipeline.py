@@ -1,0 +1,120 @@
+"""Graph tests: the whole asset graph on the fixtures, into a temporary data directory."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.build_helpers import build, land_mmp, query
+
+
+def central_med_by_year(path: Path, year_col: str, total_col: str | None) -> dict[int, int]:
+    """Independent of the pipeline: route exactly 'Central Mediterranean', dead and missing by year."""
+    totals: dict[int, int] = defaultdict(int)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            route = row.get("Migration Route", row.get("Migration route"))
+            if route != "Central Mediterranean" or not row[year_col]:
+                continue
+            if total_col:
+                value = int(row[total_col].replace(",", ""))
+            else:
+                value = sum(max(int(row[c]), 0) for c in ("Number Dead", "Minimum Estimated Number of Missing") if row[c])
+            totals[int(float(row[year_col]))] += value
+    return dict(totals)
+
+
+@pytest.fixture
+def built(paths, mmp_fixture):  # noqa: ANN001, ANN201
+    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
+    ok, report = build(paths)
+    assert ok, report.failures
+    return paths
+
+
+def test_staging_parses_the_quirks(built) -> None:  # noqa: ANN001
+    db = built.published_db
+    rows = {r[0]: r[1:] for r in query(db, "select incident_id, dead, missing, dead_and_missing, survivors, routes, route, "
+                                            "source_quality, incident_date, incident_year, cleaning_notes, source_row "
+                                            "from staging.stg_iom_mmp__incidents")}
+    assert len(rows) == 12
+    # negative survivors and negative missing are set null, the note says so
+    assert rows["2015.MMP00002"][3] is None and "negative survivors set null: -1" in rows["2015.MMP00002"][9]
+    assert rows["2016.MMP00001"][1] is None and rows["2016.MMP00001"][2] == 3
+    # multi-valued cells are lists; the first value is the primary one; quality takes the highest grade
+    assert rows["2016.MMP00002"][4] == ["Central Mediterranean", "Sahara Desert crossing"]
+    assert rows["2016.MMP00002"][6] == 3 and rows["2014.MMP00002"][6] == 5
+    # renamed label mapped, publisher's label in the note
+    assert rows["2017.MMP00001"][5] == "Mainland Europe to the UK"
+    assert any("route label mapped: English Channel to the UK" in n for n in rows["2017.MMP00001"][9])
+    # no date and no year stays null; the row is kept
+    assert rows["2020.MMP01074"][7] is None and rows["2020.MMP01074"][8] is None
+    assert rows["2015.MMP00001"][10] == 4
+
+
+def test_curated_reproduces_figures_computed_from_the_file(built, mmp_fixture) -> None:  # noqa: ANN001
+    expected = central_med_by_year(mmp_fixture("export_2025.csv"), "Incident Year", "Total Number of Dead and Missing")
+    got = dict(query(built.published_db, "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
+                                         "where route = 'Central Mediterranean' group by 1"))
+    assert got == expected
+    multiple = query(built.published_db, "select route, routes from curated.mmp_incidents where incident_id = '2016.MMP00002'")
+    assert multiple == [("Multiple routes", ["Central Mediterranean", "Sahara Desert crossing"])]
+
+
+def test_published_database_documents_itself(built) -> None:  # noqa: ANN001
+    comments = dict(query(built.published_db, "select table_name, comment from duckdb_tables() where schema_name = 'curated'"))
+    assert set(comments) >= {"mmp_incidents", "deaths_by_route_month", "source_snapshots"}
+    assert all(comment and "One row per" in comment for comment in comments.values())
+    column = query(built.published_db, "select comment from duckdb_columns() where table_name = 'mmp_incidents' "
+                                       "and column_name = 'source_row'")
+    assert column[0][0].startswith("Line (CSV)")
+    parquet = sorted(p.name for p in (built.curated_dir / "parquet").glob("*.parquet"))
+    assert parquet == ["deaths_by_route_month.parquet", "mmp_incidents.parquet", "source_snapshots.parquet"]
+
+
+def test_source_snapshots_names_the_exact_file(built, mmp_fixture) -> None:  # noqa: ANN001
+    (file, sha, accessed, label, rows), = query(
+        built.published_db, "select file, sha256, accessed::varchar, data_label, rows from curated.source_snapshots"
+    )
+    assert sha == hashlib.sha256(mmp_fixture("export_2025.csv").read_bytes()).hexdigest()
+    assert (built.raw_dir / "iom_mmp" / file).is_file()
+    assert accessed == "2025-05-05" and label == "real" and rows == 12
+
+
+def test_a_failing_build_leaves_the_published_database_byte_identical(built, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    before = built.published_db.read_bytes()
+    broken = tmp_path / "broken.csv"
+    broken.write_text(mmp_fixture("export_2025.csv").read_text().replace(",12,88,100,", ",12,88,lots,"))
+    land_mmp(built, broken, accessed="2025-06-01")
+    ok, report = build(built)
+    assert not ok
+    assert any("row 10" in f and "'Total Number of Dead and Missing'" in f and "lots" in f for f in report.failures), report.failures
+    assert built.published_db.read_bytes() == before
+    # the bad snapshot is marked rejected; the next build uses the last good one and succeeds
+    from pipelines.lib.raw_store import list_snapshots
+
+    statuses = {s.provenance["original_name"]: s.provenance["status"] for s in list_snapshots(built.raw_dir, "iom_mmp", include_rejected=True)}
+    assert statuses == {"export_2025.csv": "accepted", "broken.csv": "rejected"}
+    ok, _ = build(built)
+    assert ok
+
+
+def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
+    assert build(paths)[0]
+    before = paths.published_db.read_bytes()
+    # duplicate incident id: parses fine, fails the GX suite
+    text = mmp_fixture("export_2025.csv").read_text().replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001")
+    dup = tmp_path / "dup.csv"
+    dup.write_text(text)
+    land_mmp(paths, dup, accessed="2025-06-01")
+    ok, report = build(paths)
+    assert not ok
+    assert any("gx_incidents_suite" in c["check"] and c["outcome"] != "passed" for c in report.checks)
+    failed = query(paths.working_db, "select expectation, unexpected_count from meta.validation_results where not success")
+    assert ("ExpectColumnValuesToBeUnique", 2) in failed
+    assert paths.published_db.read_bytes() == before

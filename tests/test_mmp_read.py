@@ -1,0 +1,119 @@
+"""Reading Missing Migrants files: layouts recognised by header, cells refused with file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.defs.iom_mmp import read
+from pipelines.lib.tabular import SourceFormatError, read_csv_strict
+from tests.build_helpers import land_mmp
+
+LAYOUTS = {
+    "export_2025.csv": "export_2025",
+    "portal_2021.csv": "portal_2021",
+    "portal_2020.csv": "portal_2020",
+    "portal_2026.csv": "portal_2026",
+}
+
+
+@pytest.mark.parametrize(("name", "layout"), LAYOUTS.items())
+def test_each_layout_is_recognised(paths, mmp_fixture, name: str, layout: str) -> None:  # noqa: ANN001
+    frame, vintage = read.read_snapshot(land_mmp(paths, mmp_fixture(name)))
+    assert vintage == layout
+    expected_rows = sum(1 for _ in __import__("csv").reader(mmp_fixture(name).open(newline=""))) - 1
+    assert len(frame) == expected_rows
+
+
+def test_source_row_is_the_file_line_even_after_an_embedded_newline(paths, mmp_fixture) -> None:  # noqa: ANN001
+    frame, _ = read.read_snapshot(land_mmp(paths, mmp_fixture("export_2025.csv")))
+    rows = dict(zip(frame["Incident ID"], frame["_source_row"], strict=True))
+    assert rows["2014.MMP00001"] == 2
+    assert rows["2015.MMP00001"] == 4  # its record spans lines 4-5
+    assert rows["2015.MMP00002"] == 6
+
+
+def _edit(src: Path, tmp_path: Path, old: str, new: str, name: str = "edited.csv") -> Path:
+    text = src.read_text(encoding="utf-8")
+    assert old in text
+    out = tmp_path / name
+    out.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return out
+
+
+def test_renamed_column_is_named_in_the_error(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    edited = _edit(mmp_fixture("export_2025.csv"), tmp_path, '"Number of Dead"', '"Dead"')
+    with pytest.raises(SourceFormatError) as error:
+        read.read_snapshot(land_mmp(paths, edited))
+    message = str(error.value)
+    assert "iom_mmp" in message and "row 1" in message
+    assert "'Number of Dead'" in message and "'Dead'" in message and "export_2025" in message
+
+
+def test_text_in_a_count_names_row_and_column(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    edited = _edit(mmp_fixture("portal_2021.csv"), tmp_path, '"1,022"', '"about a thousand"')
+    snapshot = land_mmp(paths, edited)
+    frame, vintage = read.read_snapshot(snapshot)
+    with pytest.raises(SourceFormatError) as error:
+        read.validate_cells(frame, vintage, snapshot.name)
+    assert error.value.row == 4
+    assert error.value.column == "Total Dead and Missing"
+    assert "about a thousand" in str(error.value) and snapshot.name in str(error.value)
+
+
+def test_thousands_separator_is_a_count_not_an_error(paths, mmp_fixture) -> None:  # noqa: ANN001
+    snapshot = land_mmp(paths, mmp_fixture("portal_2021.csv"))
+    frame, vintage = read.read_snapshot(snapshot)
+    checked = read.validate_cells(frame, vintage, snapshot.name)
+    assert checked["Total Dead and Missing"] == len(frame)
+
+
+def test_unknown_date_format_is_refused(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    edited = _edit(mmp_fixture("export_2025.csv"), tmp_path, "2018-01-09", "09.01.2018")
+    snapshot = land_mmp(paths, edited)
+    frame, vintage = read.read_snapshot(snapshot)
+    with pytest.raises(SourceFormatError, match="'Incident Date'.*09.01.2018"):
+        read.validate_cells(frame, vintage, snapshot.name)
+
+
+def test_truncated_csv_fails_with_the_row(tmp_path: Path, mmp_fixture) -> None:  # noqa: ANN001
+    data = mmp_fixture("export_2025.csv").read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: data.rindex(b',"Off Sfax')])
+    # line 14: the record of 2015.MMP00001 spans two lines
+    with pytest.raises(SourceFormatError, match=r"cut.csv, row 14: has 19 fields where the header has 25"):
+        read_csv_strict(cut, "iom_mmp")
+
+
+def test_truncated_inside_a_quoted_field(tmp_path: Path, mmp_fixture) -> None:  # noqa: ANN001
+    data = mmp_fixture("export_2025.csv").read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: data.index(b"(second line")])
+    with pytest.raises(SourceFormatError, match="cut.csv, row 4: malformed CSV"):
+        read_csv_strict(cut, "iom_mmp")
+
+
+def test_not_utf8_is_refused(tmp_path: Path, mmp_fixture) -> None:  # noqa: ANN001
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(mmp_fixture("portal_2026.csv").read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(SourceFormatError, match="not UTF-8"):
+        read_csv_strict(latin, "iom_mmp")
+
+
+def test_bom_and_crlf_are_read(tmp_path: Path, mmp_fixture) -> None:  # noqa: ANN001
+    text = mmp_fixture("portal_2020.csv").read_text(encoding="utf-8")
+    variant = tmp_path / "bom.csv"
+    variant.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    frame = read_csv_strict(variant, "iom_mmp")
+    assert list(frame.columns)[0] == "Web ID"
+    assert len(frame) == 5
+
+
+def test_xlsx_that_is_not_a_zip(tmp_path: Path) -> None:
+    from pipelines.lib.tabular import read_xlsx_strict
+
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(SourceFormatError, match="fake.xlsx: is not a valid xlsx"):
+        read_xlsx_strict(fake, "iom_mmp")

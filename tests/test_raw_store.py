@@ -1,0 +1,127 @@
+"""The raw snapshot store: immutable files, provenance sidecars valid against the schema, newest selection."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipelines.defs.iom_mmp.source import SOURCE
+from pipelines.lib import raw_store
+
+CSV = b'"Main ID","Incident ID"\n1,1\n'
+
+
+def _file(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / "incoming" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_land_writes_file_and_valid_sidecar(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    snap = raw_store.land(raw, SOURCE, _file(tmp_path, "MissingMigrants-Global-2021-09-05T18-37-06.csv", CSV), arrival="import")
+    assert snap.path.read_bytes() == CSV
+    assert snap.path.parent == raw / "iom_mmp"
+    sidecar = json.loads(Path(str(snap.path) + ".provenance.json").read_text())
+    raw_store.validate_provenance(sidecar)
+    assert sidecar["accessed"] == "2021-09-05"  # read from the portal's download name
+    assert sidecar["bytes"] == len(CSV)
+    import hashlib
+
+    assert sidecar["sha256"] == hashlib.sha256(CSV).hexdigest()
+    assert sidecar["licence"].startswith("CC BY-IGO")
+    assert not os.access(snap.path, os.W_OK) or os.geteuid() == 0
+    assert oct(snap.path.stat().st_mode & 0o777) == "0o444"
+
+
+def test_same_bytes_land_once_and_nothing_is_overwritten(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    first = raw_store.land(raw, SOURCE, _file(tmp_path, "a.csv", CSV), arrival="import")
+    again = raw_store.land(raw, SOURCE, _file(tmp_path, "b.csv", CSV), arrival="import")
+    assert again.path == first.path
+    assert len(raw_store.list_snapshots(raw, "iom_mmp")) == 1
+    with pytest.raises(FileExistsError):
+        raw_store._write_exclusive(_file(tmp_path, "c.csv", b"other"), first.path)
+    assert first.path.read_bytes() == CSV
+
+
+def test_newest_snapshot_wins_unless_pinned(tmp_path: Path) -> None:
+    import datetime as dt
+
+    raw = tmp_path / "raw"
+    old = raw_store.land(raw, SOURCE, _file(tmp_path, "old.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1))
+    new = raw_store.land(raw, SOURCE, _file(tmp_path, "new.csv", CSV + b"2,2\n"), arrival="import", accessed=dt.date(2021, 1, 1))
+    assert raw_store.select_snapshot(raw, "iom_mmp").path == new.path
+    assert raw_store.select_snapshot(raw, "iom_mmp", "old.csv").path == old.path
+    assert raw_store.select_snapshot(raw, "iom_mmp", old.provenance["sha256"][:10]).path == old.path
+    with pytest.raises(raw_store.RawStoreError, match="matches 0 snapshots"):
+        raw_store.select_snapshot(raw, "iom_mmp", "nope.csv")
+
+
+def test_rejected_snapshot_is_never_the_newest(tmp_path: Path) -> None:
+    import datetime as dt
+
+    raw = tmp_path / "raw"
+    good = raw_store.land(raw, SOURCE, _file(tmp_path, "good.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1))
+    bad = raw_store.land(raw, SOURCE, _file(tmp_path, "bad.csv", CSV + b"x\n"), arrival="import", accessed=dt.date(2021, 1, 1))
+    raw_store.mark_rejected(bad, "row 3 has 1 field")
+    assert raw_store.select_snapshot(raw, "iom_mmp").path == good.path
+    kept = raw_store.list_snapshots(raw, "iom_mmp", include_rejected=True)
+    assert {s.provenance["status"] for s in kept} == {"accepted", "rejected"}
+    assert bad.path.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"<!DOCTYPE html><html><head><title>Access denied</title></head></html>", "HTML page \\('Access denied'\\)"),
+        (b"\xef\xbb\xbf  <html><body>error</body></html>", "HTML page"),
+        (b'{"data": []}', "looks like json"),
+    ],
+)
+def test_land_refuses_non_data(tmp_path: Path, content: bytes, message: str) -> None:
+    with pytest.raises(raw_store.RawStoreError, match=message):
+        raw_store.land(tmp_path / "raw", SOURCE, _file(tmp_path, "x.csv", content), arrival="import")
+    assert not list((tmp_path / "raw").rglob("*.csv"))
+
+
+def test_stored_names_cannot_escape_the_store(tmp_path: Path) -> None:
+    snap = raw_store.land(
+        tmp_path / "raw", SOURCE, _file(tmp_path, "x.csv", CSV), arrival="import", original_name="../../etc/passwd"
+    )
+    assert snap.path.parent == tmp_path / "raw" / "iom_mmp"
+    assert ".." not in snap.name and "/" not in snap.name
+    assert raw_store.safe_name("..\\..\\a b?.csv") == "a_b_.csv"
+
+
+def test_schema_rejects_an_incomplete_sidecar(tmp_path: Path) -> None:
+    snap = raw_store.land(tmp_path / "raw", SOURCE, _file(tmp_path, "x.csv", CSV), arrival="import")
+    broken = dict(snap.provenance)
+    del broken["licence"]
+    with pytest.raises(jsonschema.ValidationError, match="licence"):
+        raw_store.validate_provenance(broken)
+    with pytest.raises(jsonschema.ValidationError):
+        raw_store.validate_provenance(dict(snap.provenance, sha256="not-a-hash"))
+
+
+def test_every_sidecar_in_a_store_validates(tmp_path: Path) -> None:
+    """Sample, import and live arrivals all write sidecars the schema accepts."""
+    from pipelines.sample import write_sample
+
+    raw = tmp_path / "raw"
+    write_sample(raw)
+    raw_store.land(raw, SOURCE, _file(tmp_path, "x.csv", CSV), arrival="import")
+    raw_store.land(
+        raw, SOURCE, _file(tmp_path, "y.csv", CSV + b"3,3\n"), arrival="live",
+        http={"etag": '"abc"', "last_modified": None, "content_type": "text/csv", "status": 200},
+    )
+    sidecars = list(raw.rglob("*.provenance.json"))
+    assert len(sidecars) == 3
+    for sidecar in sidecars:
+        raw_store.validate_provenance(json.loads(sidecar.read_text()))
