@@ -4,8 +4,9 @@ Layout: `charts_dir/<name>/<name>.{html,fragment.html,png,svg,csv,caption.txt}`,
 `assets_dir/plotly.min.js` plus `assets_dir/topojson/` for maps. Pages load both by relative path,
 so the output works offline and makes no third-party requests. Every file is written atomically.
 
-`Chart.figure` should carry neither its title nor its source caption: pages show them as text,
-and the static images get them added (title from `Chart.title`, caption via `apply_caption`).
+Pages show `Chart.title` as a heading and `Chart.caption` as text, so the interactive plot drops a
+caption annotation and a figure title identical to `Chart.title`. Static images get the title
+(when the figure has none) and the caption (via `apply_caption`, unless already applied) drawn in.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def export_charts(
             scripts = [relative_url(plotly_js, page_dir)]
             scripts += [relative_url(topo_dir / f"{n}.js", page_dir) for n in names] if topo_dir else []
             height = int(chart.figure.layout.height or HEIGHT)
-            div = plot_div(chart.figure, chart.name, height=height, scale=SCALE, topojson_url=topo_url)
+            div = plot_div(
+                chart.figure, chart.name, chart.title, height=height, scale=SCALE, topojson_url=topo_url
+            )
             if kind == "html":
                 text = page(chart.title, chart.caption, div, scripts)
             else:

@@ -34,24 +34,27 @@ def caption_html(text: str) -> str:
     return "<br>".join(html.escape(line) for line in text.strip().splitlines())
 
 
-def interactive_figure(fig: go.Figure) -> go.Figure:
-    """A copy without title and caption annotation, which the page shows as text."""
+def interactive_figure(fig: go.Figure, title: str) -> go.Figure:
+    """A copy without the caption annotation, and without the title if it repeats the page heading."""
     out = go.Figure(fig)
     captioned = any(a.name == CAPTION_NAME for a in out.layout.annotations)
-    out.update_layout(title_text=None)
+    if out.layout.title.text in (title, html.escape(title, quote=False)):
+        out.update_layout(title_text=None)
     if captioned:
         out.layout.annotations = [a for a in out.layout.annotations if a.name != CAPTION_NAME]
         out.layout.margin.b = None
     return out
 
 
-def plot_div(fig: go.Figure, name: str, *, height: int, scale: float, topojson_url: str | None) -> str:
+def plot_div(
+    fig: go.Figure, name: str, title: str, *, height: int, scale: float, topojson_url: str | None
+) -> str:
     """The plot's <div> and the inline script that draws it; plotly.js must already be loaded."""
     config = CONFIG | {"toImageButtonOptions": {"format": "png", "filename": name, "scale": scale}}
     if topojson_url is not None:
         config["topojsonURL"] = topojson_url
     return pio.to_html(
-        interactive_figure(fig),
+        interactive_figure(fig, title),
         config=config,
         include_plotlyjs=False,
         full_html=False,
