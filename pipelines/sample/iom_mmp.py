@@ -53,7 +53,7 @@ def _quote(value: str) -> str:
 def _incidents(rng: random.Random) -> list[dict]:
     rows = []
     for year in range(2014, 2026):
-        plan = [("Central Mediterranean", "Mediterranean", CENTRAL_MED.get(year, 320), (32.5, 37.5), (11.0, 16.5), "Libya")]
+        plan = [("Central Mediterranean", "Mediterranean", CENTRAL_MED.get(year, 320), (33.3, 36.2), (12.2, 17.5), "Libya")]
         plan += [(route, *spec) for route, spec in OTHER_ROUTES.items()]
         for route, region, total, lat_box, lon_box, country in plan:
             if year == 2025:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.lib import theme
+
+TEMPLATE = theme.register()
+
 SAMPLE_LABEL = "SAMPLE DATA — synthetic, not for citation"
 
 
@@ -12,10 +16,10 @@ def caption_for(snapshots: pd.DataFrame, note: str = "") -> str:
     """Names every source file the figure rests on, with its dates and licence."""
     parts = []
     for row in snapshots.itertuples():
-        published = f", published {row.published}" if pd.notna(row.published) else ""
+        published = f", published {_date(row.published)}" if pd.notna(row.published) else ""
         parts.append(
             f"Source: {row.citation} (file {row.original_name}, sha256 {row.sha256[:12]}, "
-            f"accessed {row.accessed}{published}). Licence: {row.licence}."
+            f"accessed {_date(row.accessed)}{published}). Licence: {row.licence}."
         )
     text = " ".join(parts) + (f" {note}" if note else "")
     if snapshots["sample"].any():
@@ -23,8 +27,17 @@ def caption_for(snapshots: pd.DataFrame, note: str = "") -> str:
     return text
 
 
-def _title(title: str, sample: bool) -> str:
-    return f"{SAMPLE_LABEL}<br>{title}" if sample else title
+def _date(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _title(title: str, sample: bool) -> dict:
+    text = f"{SAMPLE_LABEL}<br>{title}" if sample else title
+    return {"text": text, "y": 0.97, "yanchor": "top"}
+
+
+def _top_margin(sample: bool) -> dict:
+    return {"t": 130 if sample else 95}
 
 
 def central_med_monthly_data(deaths: pd.DataFrame) -> pd.DataFrame:
@@ -39,7 +52,9 @@ def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
     rolling = data.set_index("month")["dead_and_missing"].rolling(12, min_periods=12).mean()
     figure.add_scatter(x=rolling.index, y=rolling.values, mode="lines", name="12-month average", line={"dash": "dash"})
     figure.update_layout(
+        template=TEMPLATE,
         title=_title("Central Mediterranean: migrants recorded dead and missing, by month", sample),
+        margin=_top_margin(sample),
         xaxis_title=None,
         yaxis_title="People dead and missing",
         legend={"orientation": "h", "y": 1.02, "x": 0},
@@ -89,5 +104,7 @@ def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
         oceancolor="#f4f8fb",
         resolution=50,
     )
-    figure.update_layout(title=_title("Central Mediterranean: incidents by dead and missing", sample))
+    figure.update_layout(
+        template=TEMPLATE, title=_title("Central Mediterranean: incidents by dead and missing", sample), margin=_top_margin(sample)
+    )
     return figure
