@@ -31,7 +31,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             failed += 1
             continue
         p = snapshot.provenance
-        print(f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, published {p['published'] or 'not stated'})")
+        print(
+            f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, published {p['published'] or 'not stated'})"
+        )
     return 1 if failed else 0
 
 
@@ -40,8 +42,11 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
     steps = report.steps
     done = sum(1 for s in steps.values() if s.get("status") == "ok")
     checks_failed = [c for c in report.checks if c["outcome"] != "passed"]
-    print(f"Summary: {done}/{len(steps)} steps succeeded, {len(report.checks)} checks run, "
-          f"{len(checks_failed)} not passed, {report.elapsed():.1f}s", file=sys.stderr)
+    print(
+        f"Summary: {done}/{len(steps)} steps succeeded, {len(report.checks)} checks run, "
+        f"{len(checks_failed)} not passed, {report.elapsed():.1f}s",
+        file=sys.stderr,
+    )
     for check in checks_failed:
         print(f"  check {check['check']}: {check['outcome']}", file=sys.stderr)
     for failure in report.failures:
@@ -109,23 +114,37 @@ def parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="register files you already have into the raw store, with provenance")
     imp.add_argument("source", help="source name, e.g. iom_mmp")
     imp.add_argument("files", nargs="+", help="files to register")
-    imp.add_argument("--accessed", help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today")
+    imp.add_argument(
+        "--accessed",
+        help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today",
+    )
     imp.set_defaults(func=cmd_import)
 
     build = sub.add_parser("build", help="build every asset from the raw store and publish the database")
     build.add_argument("--offline", action="store_true", help="no network access at all")
-    build.add_argument("--snapshot", action="append", metavar="SOURCE=FILE", help="build from this snapshot instead of the newest")
+    build.add_argument(
+        "--snapshot",
+        action="append",
+        metavar="SOURCE=FILE",
+        help="build from this snapshot instead of the newest",
+    )
     build.add_argument("--select", help="Dagster asset selection, e.g. 'group:iom_mmp'")
     build.add_argument("--no-images", action="store_true", help="skip PNG/SVG export")
     build.set_defaults(func=cmd_build)
 
     refresh = sub.add_parser("refresh", help="download every source live, then build")
     refresh.add_argument("--source", action="append", help="only this source (repeatable)")
-    refresh.add_argument("--strict", action="store_true", help="stop when a download fails instead of building from the last good snapshot")
+    refresh.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop when a download fails instead of building from the last good snapshot",
+    )
     refresh.add_argument("--no-images", action="store_true", help="skip PNG/SVG export")
     refresh.set_defaults(func=cmd_refresh)
 
-    sample = sub.add_parser("sample", help="write the synthetic sample snapshots (for the demo) into the raw store")
+    sample = sub.add_parser(
+        "sample", help="write the synthetic sample snapshots (for the demo) into the raw store"
+    )
     sample.set_defaults(func=cmd_sample)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI")

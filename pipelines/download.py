@@ -78,10 +78,15 @@ def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
             fallback = raw_store.list_snapshots(paths.raw_dir, name)
             if fallback:
                 last = fallback[-1].provenance
-                print(f"✘ {exc}\n  → building from the last good snapshot {last['file']} (accessed {last['accessed']})",
-                      file=sys.stderr)
+                print(
+                    f"✘ {exc}\n  → building from the last good snapshot {last['file']} (accessed {last['accessed']})",
+                    file=sys.stderr,
+                )
             else:
-                print(f"✘ {exc}\n  → no earlier snapshot of {name} exists; its assets will fail", file=sys.stderr)
+                print(
+                    f"✘ {exc}\n  → no earlier snapshot of {name} exists; its assets will fail",
+                    file=sys.stderr,
+                )
             continue
         if snapshot is None:
             print(f"= {name}: not modified since the last download", file=sys.stderr)

@@ -48,8 +48,15 @@ class _ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value.lower()})"
-            REPORT.checks.append({"check": f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}", "outcome": outcome})
-            self._say(f"    check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: {outcome}")
+            REPORT.checks.append(
+                {
+                    "check": f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
+                    "outcome": outcome,
+                }
+            )
+            self._say(
+                f"    check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: {outcome}"
+            )
         elif kind == "STEP_SUCCESS":
             info = REPORT.steps.setdefault(step, {})
             info["status"] = "ok"

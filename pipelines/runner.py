@@ -51,7 +51,11 @@ def run_build(
     from pipelines.definitions import defs
 
     progress.REPORT = progress.BuildReport()
-    instance = dg.DagsterInstance.ephemeral() if ephemeral else dg.DagsterInstance.from_config(prepare_dagster_home(paths))
+    instance = (
+        dg.DagsterInstance.ephemeral()
+        if ephemeral
+        else dg.DagsterInstance.from_config(prepare_dagster_home(paths))
+    )
     job = defs.resolve_implicit_global_asset_job_def()
     run_config = {
         "loggers": {"progress": {}},
@@ -77,5 +81,7 @@ def run_build(
             asset_selection=selection_keys,
         )
     report = progress.REPORT
-    ok = result.success and not report.failures and all(s.get("status") == "ok" for s in report.steps.values())
+    ok = (
+        result.success and not report.failures and all(s.get("status") == "ok" for s in report.steps.values())
+    )
     return ok, report

@@ -49,7 +49,9 @@ class Paths:
         return self.reports_dir / "assets"
 
 
-def resolve_paths(data_dir: str | os.PathLike | None = None, reports_dir: str | os.PathLike | None = None) -> Paths:
+def resolve_paths(
+    data_dir: str | os.PathLike | None = None, reports_dir: str | os.PathLike | None = None
+) -> Paths:
     """Explicit arguments win, then the environment, then the defaults."""
     data = data_dir or os.environ.get("MIGRATION_DATA_DIR") or PROJECT_ROOT / "data"
     reports = reports_dir or os.environ.get("MIGRATION_REPORTS_DIR") or PROJECT_ROOT / "reports"

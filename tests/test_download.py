@@ -16,13 +16,18 @@ PATH = "/sites/g/files/tmzbdl601/files/report-migrant-incident/Missing_Migrants_
 
 def test_download_lands_a_live_snapshot_then_asks_conditionally(paths, mmp_fixture, monkeypatch) -> None:  # noqa: ANN001
     body = mmp_fixture("export_2025.csv").read_bytes()
-    with serve({PATH: ok(body, headers={"ETag": '"v1"', "Last-Modified": "Mon, 05 May 2025 10:00:00 GMT"})}) as base:
+    with serve(
+        {PATH: ok(body, headers={"ETag": '"v1"', "Last-Modified": "Mon, 05 May 2025 10:00:00 GMT"})}
+    ) as base:
         monkeypatch.setenv("MIGRATION_URL_IOM_MMP", base + PATH)
         snapshot = download.refresh_source(paths, SOURCE)
         assert snapshot is not None and snapshot.path.read_bytes() == body
         p = snapshot.provenance
         assert p["arrival"] == "live" and p["download_url"] == base + PATH
-        assert p["http"]["etag"] == '"v1"' and p["original_name"] == "Missing_Migrants_Global_Figures_allData.csv"
+        assert (
+            p["http"]["etag"] == '"v1"'
+            and p["original_name"] == "Missing_Migrants_Global_Figures_allData.csv"
+        )
         first = base.requests_for(PATH)[0].headers
         assert first["user-agent"].startswith("migration-evidence/")
         # the server has not changed: a conditional request, a 304, nothing new stored
@@ -36,11 +41,16 @@ def test_download_lands_a_live_snapshot_then_asks_conditionally(paths, mmp_fixtu
 @pytest.mark.parametrize(
     ("reply", "message"),
     [
-        (ok(b"<!DOCTYPE html><html><head><title>Site maintenance</title></head></html>", "text/html"), "Site maintenance"),
+        (
+            ok(b"<!DOCTYPE html><html><head><title>Site maintenance</title></head></html>", "text/html"),
+            "Site maintenance",
+        ),
         (truncated(b'"Main ID","Incident ID"\n' + b"1,1\n" * 500, 300), "truncated"),
     ],
 )
-def test_bad_download_keeps_the_last_good_snapshot(paths, mmp_fixture, monkeypatch, capsys, reply, message) -> None:  # noqa: ANN001
+def test_bad_download_keeps_the_last_good_snapshot(
+    paths, mmp_fixture, monkeypatch, capsys, reply, message
+) -> None:  # noqa: ANN001
     good = raw_store.land(paths.raw_dir, SOURCE, mmp_fixture("export_2025.csv"), arrival="import")
     with serve({PATH: reply}) as base:
         monkeypatch.setenv("MIGRATION_URL_IOM_MMP", base + PATH)

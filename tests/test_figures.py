@@ -25,7 +25,9 @@ def test_monthly_chart_plots_only_the_central_mediterranean() -> None:
     # 12-month average: first defined at the 12th month
     assert pd.isna(average.y[10]) and average.y[11] == sum(8 + i for i in range(12)) / 12
     assert "SAMPLE" not in figure.layout.title.text
-    assert figures.build_central_med_monthly(data, sample=True).layout.title.text.startswith(figures.SAMPLE_LABEL)
+    assert figures.build_central_med_monthly(data, sample=True).layout.title.text.startswith(
+        figures.SAMPLE_LABEL
+    )
 
 
 def test_map_keeps_only_located_central_mediterranean_incidents() -> None:
@@ -34,7 +36,12 @@ def test_map_keeps_only_located_central_mediterranean_incidents() -> None:
             "incident_id": ["a", "b", "c", "d"],
             "incident_date": [dt.date(2020, 1, 1)] * 4,
             "year": [2020] * 4,
-            "route": ["Central Mediterranean", "Central Mediterranean", "Eastern Mediterranean", "Central Mediterranean"],
+            "route": [
+                "Central Mediterranean",
+                "Central Mediterranean",
+                "Eastern Mediterranean",
+                "Central Mediterranean",
+            ],
             "dead_and_missing": [10, 5, 7, 0],
             "lat": [33.0, None, 36.0, 34.0],
             "lon": [13.0, None, 26.0, 14.0],

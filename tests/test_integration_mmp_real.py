@@ -20,11 +20,25 @@ pytestmark = pytest.mark.integration
 
 # IOM's Central Mediterranean dead and missing, 2014-2024 (route exactly "Central Mediterranean"),
 # as listed with the 2025-05-05 export in ../shared/data/README.md.
-PUBLISHED_2025 = {2014: 3126, 2015: 3149, 2016: 4574, 2017: 2853, 2018: 1314, 2019: 1262, 2020: 991,
-                  2021: 1552, 2022: 1417, 2023: 2526, 2024: 1719}
+PUBLISHED_2025 = {
+    2014: 3126,
+    2015: 3149,
+    2016: 4574,
+    2017: 2853,
+    2018: 1314,
+    2019: 1262,
+    2020: 991,
+    2021: 1552,
+    2022: 1417,
+    2023: 2526,
+    2024: 1719,
+}
 
 FILES = {
-    "Missing_Migrants_Global_Figures_allData_2025-05-05.csv": ("Incident Year", "Total Number of Dead and Missing"),
+    "Missing_Migrants_Global_Figures_allData_2025-05-05.csv": (
+        "Incident Year",
+        "Total Number of Dead and Missing",
+    ),
     "MissingMigrants-Global-2021-09-05T18-37-06.csv": ("Reported Year", "Total Dead and Missing"),
     "MissingMigrants-Global-2020-01-08T14-05-32.csv": ("Reported Year", "Total Dead and Missing"),
     "MissingMigrants-Global-2026-05-06--19_42_11.csv": ("Year", None),
@@ -36,7 +50,9 @@ def xlsx_central_med_by_year(path: Path) -> tuple[dict[int, int], int]:
 
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Worksheet").to_python()
     header = rows[0]
-    year, total, route = (header.index(c) for c in ("Incident Year", "Total Number of Dead and Missing", "Migration Route"))
+    year, total, route = (
+        header.index(c) for c in ("Incident Year", "Total Number of Dead and Missing", "Migration Route")
+    )
     totals: dict[int, int] = defaultdict(int)
     for row in rows[1:]:
         if row[route] == "Central Mediterranean" and row[year] != "":
@@ -50,8 +66,13 @@ def csv_records(path: Path) -> int:
 
 
 def built_figures(paths) -> dict[int, int]:  # noqa: ANN001
-    return dict(query(paths.published_db, "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
-                                          "where route = 'Central Mediterranean' group by 1"))
+    return dict(
+        query(
+            paths.published_db,
+            "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
+            "where route = 'Central Mediterranean' group by 1",
+        )
+    )
 
 
 @pytest.mark.parametrize("name", list(FILES))
@@ -73,9 +94,12 @@ def test_2021_portal_file_counts_the_thousands_separator(paths) -> None:  # noqa
     source = require_shared("mmp") / "MissingMigrants-Global-2021-09-05T18-37-06.csv"
     land_mmp(paths, source)
     assert build(paths)[0]
-    assert query(paths.published_db, "select dead_and_missing from staging.stg_iom_mmp__incidents "
-                                      "where incident_date = date '2015-04-18' and route = 'Central Mediterranean' "
-                                      "order by 1 desc limit 1") == [(1022,)]
+    assert query(
+        paths.published_db,
+        "select dead_and_missing from staging.stg_iom_mmp__incidents "
+        "where incident_date = date '2015-04-18' and route = 'Central Mediterranean' "
+        "order by 1 desc limit 1",
+    ) == [(1022,)]
 
 
 def test_xlsx_export_matches_the_csv_export(paths) -> None:  # noqa: ANN001
@@ -91,9 +115,17 @@ def test_xlsx_export_matches_the_csv_export(paths) -> None:  # noqa: ANN001
 
 
 def _cli(paths, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
-    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir))
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
+    env = dict(
+        os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir)
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow
@@ -119,7 +151,9 @@ def test_cli_import_build_and_corrupted_copies(paths, tmp_path) -> None:  # noqa
 
     # An HTML error page saved under the data's name is refused at import and never stored.
     page = tmp_path / "Missing_Migrants_Global_Figures_allData.csv"
-    page.write_text("<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>denied</body></html>")
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>denied</body></html>"
+    )
     done = _cli(paths, "import", "iom_mmp", str(page), "--accessed", "2025-06-02")
     assert done.returncode == 1 and "HTML page ('403 Forbidden')" in done.stderr
     assert paths.published_db.read_bytes() == published

@@ -23,7 +23,11 @@ def central_med_by_year(path: Path, year_col: str, total_col: str | None) -> dic
             if total_col:
                 value = int(row[total_col].replace(",", ""))
             else:
-                value = sum(max(int(row[c]), 0) for c in ("Number Dead", "Minimum Estimated Number of Missing") if row[c])
+                value = sum(
+                    max(int(row[c]), 0)
+                    for c in ("Number Dead", "Minimum Estimated Number of Missing")
+                    if row[c]
+                )
             totals[int(float(row[year_col]))] += value
     return dict(totals)
 
@@ -38,9 +42,15 @@ def built(paths, mmp_fixture):  # noqa: ANN001, ANN201
 
 def test_staging_parses_the_quirks(built) -> None:  # noqa: ANN001
     db = built.published_db
-    rows = {r[0]: r[1:] for r in query(db, "select incident_id, dead, missing, dead_and_missing, survivors, routes, route, "
-                                            "source_quality, incident_date, incident_year, cleaning_notes, source_row "
-                                            "from staging.stg_iom_mmp__incidents")}
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            db,
+            "select incident_id, dead, missing, dead_and_missing, survivors, routes, route, "
+            "source_quality, incident_date, incident_year, cleaning_notes, source_row "
+            "from staging.stg_iom_mmp__incidents",
+        )
+    }
     assert len(rows) == 12
     # negative survivors and negative missing are set null, the note says so
     assert rows["2015.MMP00002"][3] is None and "negative survivors set null: -1" in rows["2015.MMP00002"][9]
@@ -57,28 +67,47 @@ def test_staging_parses_the_quirks(built) -> None:  # noqa: ANN001
 
 
 def test_curated_reproduces_figures_computed_from_the_file(built, mmp_fixture) -> None:  # noqa: ANN001
-    expected = central_med_by_year(mmp_fixture("export_2025.csv"), "Incident Year", "Total Number of Dead and Missing")
-    got = dict(query(built.published_db, "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
-                                         "where route = 'Central Mediterranean' group by 1"))
+    expected = central_med_by_year(
+        mmp_fixture("export_2025.csv"), "Incident Year", "Total Number of Dead and Missing"
+    )
+    got = dict(
+        query(
+            built.published_db,
+            "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
+            "where route = 'Central Mediterranean' group by 1",
+        )
+    )
     assert got == expected
-    multiple = query(built.published_db, "select route, routes from curated.mmp_incidents where incident_id = '2016.MMP00002'")
+    multiple = query(
+        built.published_db,
+        "select route, routes from curated.mmp_incidents where incident_id = '2016.MMP00002'",
+    )
     assert multiple == [("Multiple routes", ["Central Mediterranean", "Sahara Desert crossing"])]
 
 
 def test_published_database_documents_itself(built) -> None:  # noqa: ANN001
-    comments = dict(query(built.published_db, "select table_name, comment from duckdb_tables() where schema_name = 'curated'"))
+    comments = dict(
+        query(
+            built.published_db,
+            "select table_name, comment from duckdb_tables() where schema_name = 'curated'",
+        )
+    )
     assert set(comments) >= {"mmp_incidents", "deaths_by_route_month", "source_snapshots"}
     assert all(comment and "One row per" in comment for comment in comments.values())
-    column = query(built.published_db, "select comment from duckdb_columns() where table_name = 'mmp_incidents' "
-                                       "and column_name = 'source_row'")
+    column = query(
+        built.published_db,
+        "select comment from duckdb_columns() where table_name = 'mmp_incidents' "
+        "and column_name = 'source_row'",
+    )
     assert column[0][0].startswith("Line (CSV)")
     parquet = sorted(p.name for p in (built.curated_dir / "parquet").glob("*.parquet"))
     assert parquet == ["deaths_by_route_month.parquet", "mmp_incidents.parquet", "source_snapshots.parquet"]
 
 
 def test_source_snapshots_names_the_exact_file(built, mmp_fixture) -> None:  # noqa: ANN001
-    (file, sha, accessed, label, rows), = query(
-        built.published_db, "select file, sha256, accessed::varchar, data_label, rows from curated.source_snapshots"
+    ((file, sha, accessed, label, rows),) = query(
+        built.published_db,
+        "select file, sha256, accessed::varchar, data_label, rows from curated.source_snapshots",
     )
     assert sha == hashlib.sha256(mmp_fixture("export_2025.csv").read_bytes()).hexdigest()
     assert (built.raw_dir / "iom_mmp" / file).is_file()
@@ -92,12 +121,17 @@ def test_a_failing_build_leaves_the_published_database_byte_identical(built, mmp
     land_mmp(built, broken, accessed="2025-06-01")
     ok, report = build(built)
     assert not ok
-    assert any("row 10" in f and "'Total Number of Dead and Missing'" in f and "lots" in f for f in report.failures), report.failures
+    assert any(
+        "row 10" in f and "'Total Number of Dead and Missing'" in f and "lots" in f for f in report.failures
+    ), report.failures
     assert built.published_db.read_bytes() == before
     # the bad snapshot is marked rejected; the next build uses the last good one and succeeds
     from pipelines.lib.raw_store import list_snapshots
 
-    statuses = {s.provenance["original_name"]: s.provenance["status"] for s in list_snapshots(built.raw_dir, "iom_mmp", include_rejected=True)}
+    statuses = {
+        s.provenance["original_name"]: s.provenance["status"]
+        for s in list_snapshots(built.raw_dir, "iom_mmp", include_rejected=True)
+    }
     assert statuses == {"export_2025.csv": "accepted", "broken.csv": "rejected"}
     ok, _ = build(built)
     assert ok
@@ -108,13 +142,20 @@ def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path)
     assert build(paths)[0]
     before = paths.published_db.read_bytes()
     # duplicate incident id: parses fine, fails the GX suite
-    text = mmp_fixture("export_2025.csv").read_text().replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001")
+    text = (
+        mmp_fixture("export_2025.csv")
+        .read_text()
+        .replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001")
+    )
     dup = tmp_path / "dup.csv"
     dup.write_text(text)
     land_mmp(paths, dup, accessed="2025-06-01")
     ok, report = build(paths)
     assert not ok
     assert any("gx_incidents_suite" in c["check"] and c["outcome"] != "passed" for c in report.checks)
-    failed = query(paths.working_db, "select expectation, unexpected_count from meta.validation_results where not success")
+    failed = query(
+        paths.working_db,
+        "select expectation, unexpected_count from meta.validation_results where not success",
+    )
     assert ("ExpectColumnValuesToBeUnique", 2) in failed
     assert paths.published_db.read_bytes() == before

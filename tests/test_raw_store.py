@@ -24,7 +24,9 @@ def _file(tmp_path: Path, name: str, content: bytes) -> Path:
 
 def test_land_writes_file_and_valid_sidecar(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    snap = raw_store.land(raw, SOURCE, _file(tmp_path, "MissingMigrants-Global-2021-09-05T18-37-06.csv", CSV), arrival="import")
+    snap = raw_store.land(
+        raw, SOURCE, _file(tmp_path, "MissingMigrants-Global-2021-09-05T18-37-06.csv", CSV), arrival="import"
+    )
     assert snap.path.read_bytes() == CSV
     assert snap.path.parent == raw / "iom_mmp"
     sidecar = json.loads(Path(str(snap.path) + ".provenance.json").read_text())
@@ -54,8 +56,16 @@ def test_newest_snapshot_wins_unless_pinned(tmp_path: Path) -> None:
     import datetime as dt
 
     raw = tmp_path / "raw"
-    old = raw_store.land(raw, SOURCE, _file(tmp_path, "old.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1))
-    new = raw_store.land(raw, SOURCE, _file(tmp_path, "new.csv", CSV + b"2,2\n"), arrival="import", accessed=dt.date(2021, 1, 1))
+    old = raw_store.land(
+        raw, SOURCE, _file(tmp_path, "old.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1)
+    )
+    new = raw_store.land(
+        raw,
+        SOURCE,
+        _file(tmp_path, "new.csv", CSV + b"2,2\n"),
+        arrival="import",
+        accessed=dt.date(2021, 1, 1),
+    )
     assert raw_store.select_snapshot(raw, "iom_mmp").path == new.path
     assert raw_store.select_snapshot(raw, "iom_mmp", "old.csv").path == old.path
     assert raw_store.select_snapshot(raw, "iom_mmp", old.provenance["sha256"][:10]).path == old.path
@@ -67,8 +77,12 @@ def test_rejected_snapshot_is_never_the_newest(tmp_path: Path) -> None:
     import datetime as dt
 
     raw = tmp_path / "raw"
-    good = raw_store.land(raw, SOURCE, _file(tmp_path, "good.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1))
-    bad = raw_store.land(raw, SOURCE, _file(tmp_path, "bad.csv", CSV + b"x\n"), arrival="import", accessed=dt.date(2021, 1, 1))
+    good = raw_store.land(
+        raw, SOURCE, _file(tmp_path, "good.csv", CSV), arrival="import", accessed=dt.date(2020, 1, 1)
+    )
+    bad = raw_store.land(
+        raw, SOURCE, _file(tmp_path, "bad.csv", CSV + b"x\n"), arrival="import", accessed=dt.date(2021, 1, 1)
+    )
     raw_store.mark_rejected(bad, "row 3 has 1 field")
     assert raw_store.select_snapshot(raw, "iom_mmp").path == good.path
     kept = raw_store.list_snapshots(raw, "iom_mmp", include_rejected=True)
@@ -80,7 +94,10 @@ def test_rejected_snapshot_is_never_the_newest(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"", "is empty"),
-        (b"<!DOCTYPE html><html><head><title>Access denied</title></head></html>", "HTML page \\('Access denied'\\)"),
+        (
+            b"<!DOCTYPE html><html><head><title>Access denied</title></head></html>",
+            "HTML page \\('Access denied'\\)",
+        ),
         (b"\xef\xbb\xbf  <html><body>error</body></html>", "HTML page"),
         (b'{"data": []}', "looks like json"),
     ],
@@ -93,7 +110,11 @@ def test_land_refuses_non_data(tmp_path: Path, content: bytes, message: str) -> 
 
 def test_stored_names_cannot_escape_the_store(tmp_path: Path) -> None:
     snap = raw_store.land(
-        tmp_path / "raw", SOURCE, _file(tmp_path, "x.csv", CSV), arrival="import", original_name="../../etc/passwd"
+        tmp_path / "raw",
+        SOURCE,
+        _file(tmp_path, "x.csv", CSV),
+        arrival="import",
+        original_name="../../etc/passwd",
     )
     assert snap.path.parent == tmp_path / "raw" / "iom_mmp"
     assert ".." not in snap.name and "/" not in snap.name
@@ -118,7 +139,10 @@ def test_every_sidecar_in_a_store_validates(tmp_path: Path) -> None:
     write_sample(raw)
     raw_store.land(raw, SOURCE, _file(tmp_path, "x.csv", CSV), arrival="import")
     raw_store.land(
-        raw, SOURCE, _file(tmp_path, "y.csv", CSV + b"3,3\n"), arrival="live",
+        raw,
+        SOURCE,
+        _file(tmp_path, "y.csv", CSV + b"3,3\n"),
+        arrival="live",
         http={"etag": '"abc"', "last_modified": None, "content_type": "text/csv", "status": 200},
     )
     sidecars = list(raw.rglob("*.provenance.json"))

@@ -47,10 +47,19 @@ def test_demo_build_labels_every_output_as_sample(paths) -> None:  # noqa: ANN00
     assert query(paths.published_db, "select distinct data_label from curated.source_snapshots") == [
         ("SAMPLE DATA — synthetic, not for citation",)
     ]
-    got = dict(query(paths.published_db, "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
-                                         "where route = 'Central Mediterranean' and year(month) < 2025 group by 1"))
+    got = dict(
+        query(
+            paths.published_db,
+            "select year(month), sum(dead_and_missing)::int from curated.deaths_by_route_month "
+            "where route = 'Central Mediterranean' and year(month) < 2025 group by 1",
+        )
+    )
     assert [got[y] for y in range(2014, 2025)] == PUBLISHED
     for chart in ("central_med_dead_missing_monthly", "central_med_incident_map"):
         folder = paths.charts_dir / chart
         assert "SAMPLE DATA — synthetic, not for citation" in (folder / f"{chart}.html").read_text()
-        assert (folder / f"{chart}.caption.txt").read_text().startswith("SAMPLE DATA — synthetic, not for citation")
+        assert (
+            (folder / f"{chart}.caption.txt")
+            .read_text()
+            .startswith("SAMPLE DATA — synthetic, not for citation")
+        )

@@ -1,6 +1,5 @@
 """Publishing the researchers' database: only after every blocking check upstream has passed."""
 
-
 import dagster as dg
 
 from pipelines.defs.curated.assets import CURATED

@@ -21,9 +21,13 @@ def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, *, preview_ro
         "dagster/row_count": dg.MetadataValue.int(int(count)),
         "dagster/table_name": dg.MetadataValue.text(qualified),
         "dagster/column_schema": dg.TableSchema(
-            columns=[dg.TableColumn(name, type=dtype, description=comment) for name, dtype, comment in columns]
+            columns=[
+                dg.TableColumn(name, type=dtype, description=comment) for name, dtype, comment in columns
+            ]
         ),
-        "preview": dg.MetadataValue.md(preview.astype(str).to_markdown(index=False) if len(preview) else "(empty)"),
+        "preview": dg.MetadataValue.md(
+            preview.astype(str).to_markdown(index=False) if len(preview) else "(empty)"
+        ),
     }
 
 

@@ -59,7 +59,9 @@ def run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -
                 "unexpected_count": details.get("unexpected_count"),
                 "element_count": details.get("element_count"),
                 "partial_unexpected": [str(v) for v in (details.get("partial_unexpected_list") or [])[:10]],
-                "observed_value": str(details.get("observed_value"))[:200] if "observed_value" in details else None,
+                "observed_value": str(details.get("observed_value"))[:200]
+                if "observed_value" in details
+                else None,
                 "severity": item.severity,
                 "exception": (outcome.exception_info or {}).get("exception_message"),
             }

@@ -35,15 +35,33 @@ def record_snapshot(
     con.execute(
         "insert into meta.snapshots_used values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            p["source"], raw_table, p["file"], p["original_name"], p["sha256"], p["bytes"], p["accessed"],
-            p["published"], p.get("published_basis"), p["licence"], p["citation"], p["producer"], p["title"],
-            p["download_url"], p["landing_page_url"], p["arrival"], p["sample"], layout, rows,
+            p["source"],
+            raw_table,
+            p["file"],
+            p["original_name"],
+            p["sha256"],
+            p["bytes"],
+            p["accessed"],
+            p["published"],
+            p.get("published_basis"),
+            p["licence"],
+            p["citation"],
+            p["producer"],
+            p["title"],
+            p["download_url"],
+            p["landing_page_url"],
+            p["arrival"],
+            p["sample"],
+            layout,
+            rows,
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
         ],
     )
 
 
-def record_validation(con: duckdb.DuckDBPyConnection, asset: str, check_name: str, suite: str, rows: list[dict]) -> None:
+def record_validation(
+    con: duckdb.DuckDBPyConnection, asset: str, check_name: str, suite: str, rows: list[dict]
+) -> None:
     con.execute(VALIDATION_DDL)
     con.execute("delete from meta.validation_results where asset = ? and check_name = ?", [asset, check_name])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -51,7 +69,15 @@ def record_validation(con: duckdb.DuckDBPyConnection, asset: str, check_name: st
         con.execute(
             "insert into meta.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                asset, check_name, suite, row["expectation"], json.dumps(row["kwargs"], default=str, sort_keys=True),
-                row["success"], row["unexpected_count"], row["element_count"], row["severity"], now,
+                asset,
+                check_name,
+                suite,
+                row["expectation"],
+                json.dumps(row["kwargs"], default=str, sort_keys=True),
+                row["success"],
+                row["unexpected_count"],
+                row["element_count"],
+                row["severity"],
+                now,
             ],
         )

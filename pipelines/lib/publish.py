@@ -104,7 +104,9 @@ def export_parquet(database: Path, parquet_dir: Path, schema: str = "curated") -
         for table in tables:
             final = parquet_dir / f"{table}.parquet"
             temporary = parquet_dir / f".{table}.{uuid.uuid4().hex}.parquet"
-            con.execute(f"copy {schema}.{table} to {_quote(str(temporary))} (format parquet, compression zstd)")
+            con.execute(
+                f"copy {schema}.{table} to {_quote(str(temporary))} (format parquet, compression zstd)"
+            )
             os.replace(temporary, final)
             written.append(str(final))
     finally:

@@ -113,7 +113,9 @@ def land(
         raise RawStoreError(f"{info.name}: {original} is empty (0 bytes); nothing was stored")
     title = looks_like_html(file)
     if title:
-        raise RawStoreError(f"{info.name}: {original} is an HTML page ({title!r}), not data; nothing was stored")
+        raise RawStoreError(
+            f"{info.name}: {original} is an HTML page ({title!r}), not data; nothing was stored"
+        )
     media_type = sniff_media_type(file)
     if media_type not in info.media_types:
         raise RawStoreError(
@@ -206,7 +208,9 @@ def select_snapshot(raw_dir: Path, source: str, pin: str | None = None) -> Snaps
         ]
         if len(matches) != 1:
             names = ", ".join(s.name for s in snapshots) or "none"
-            raise RawStoreError(f"{source}: snapshot {pin!r} matches {len(matches)} snapshots (have: {names})")
+            raise RawStoreError(
+                f"{source}: snapshot {pin!r} matches {len(matches)} snapshots (have: {names})"
+            )
         return matches[0]
     if not snapshots:
         raise RawStoreError(

@@ -22,7 +22,9 @@ MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes; a larger workbook is refused as 
 class SourceFormatError(Exception):
     """A publisher file that does not have the shape the pipeline was built for."""
 
-    def __init__(self, source: str, file: str, message: str, row: int | None = None, column: str | None = None):
+    def __init__(
+        self, source: str, file: str, message: str, row: int | None = None, column: str | None = None
+    ):
         where = f"{source}: {file}"
         if row is not None:
             where += f", row {row}"
@@ -43,8 +45,12 @@ def rejecting(snapshot: object) -> Iterator[None]:
     except SourceFormatError as exc:
         mark_rejected(snapshot, str(exc))
         raise SourceFormatError(
-            exc.source, exc.file, f"{str(exc).split(': ', 2)[-1]} [snapshot marked rejected; the next build uses the "
-            "previous good snapshot]", row=exc.row, column=exc.column
+            exc.source,
+            exc.file,
+            f"{str(exc).split(': ', 2)[-1]} [snapshot marked rejected; the next build uses the "
+            "previous good snapshot]",
+            row=exc.row,
+            column=exc.column,
         ) from None
 
 
@@ -56,7 +62,9 @@ def read_csv_strict(path: Path, source: str, display_name: str | None = None) ->
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceFormatError(source, name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=line) from None
+        raise SourceFormatError(
+            source, name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=line
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -79,7 +87,9 @@ def read_csv_strict(path: Path, source: str, display_name: str | None = None) ->
     except StopIteration:
         raise SourceFormatError(source, name, "is empty: no header row") from None
     except csv.Error as exc:
-        raise SourceFormatError(source, name, f"malformed CSV ({exc}); the file may be truncated", row=next_start) from None
+        raise SourceFormatError(
+            source, name, f"malformed CSV ({exc}); the file may be truncated", row=next_start
+        ) from None
     header = [h.strip() for h in header]
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
@@ -114,17 +124,23 @@ def read_xlsx_strict(
     except zipfile.BadZipFile:
         raise SourceFormatError(source, name, "is not a valid xlsx workbook (not a zip archive)") from None
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise SourceFormatError(source, name, f"would expand to {total:,} bytes; refused (limit {MAX_XLSX_UNCOMPRESSED:,})")
+        raise SourceFormatError(
+            source, name, f"would expand to {total:,} bytes; refused (limit {MAX_XLSX_UNCOMPRESSED:,})"
+        )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet_name = sheet or workbook.sheet_names[0]
         if sheet_name not in workbook.sheet_names:
-            raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {workbook.sheet_names})")
+            raise SourceFormatError(
+                source, name, f"has no sheet {sheet_name!r} (sheets: {workbook.sheet_names})"
+            )
         values = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     except SourceFormatError:
         raise
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
-        raise SourceFormatError(source, name, f"cannot be read as xlsx ({type(exc).__name__}: {exc})") from None
+        raise SourceFormatError(
+            source, name, f"cannot be read as xlsx ({type(exc).__name__}: {exc})"
+        ) from None
     if len(values) < header_row:
         raise SourceFormatError(source, name, f"has no header row {header_row}")
     banner = [[_cell_text(v) for v in row] for row in values[: header_row - 1]]

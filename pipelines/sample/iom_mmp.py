@@ -13,25 +13,74 @@ ACCESSED = dt.date(2025, 5, 5)
 SEED = 20250505
 
 HEADER = [
-    "Main ID", "Incident ID", "Incident Type", "Region of Incident", "Incident Date", "Incident Year", "Month",
-    "Number of Dead", "Minimum Estimated Number of Missing", "Total Number of Dead and Missing",
-    "Number of Survivors", "Number of Females", "Number of Males", "Number of Children", "Country of Origin",
-    "Region of Origin", "Cause of Death", "Country of Incident", "Migration Route", "Location of Incident",
-    "Coordinates", "UNSD Geographical Grouping", "Information Source", "URL", "Source Quality",
+    "Main ID",
+    "Incident ID",
+    "Incident Type",
+    "Region of Incident",
+    "Incident Date",
+    "Incident Year",
+    "Month",
+    "Number of Dead",
+    "Minimum Estimated Number of Missing",
+    "Total Number of Dead and Missing",
+    "Number of Survivors",
+    "Number of Females",
+    "Number of Males",
+    "Number of Children",
+    "Country of Origin",
+    "Region of Origin",
+    "Cause of Death",
+    "Country of Incident",
+    "Migration Route",
+    "Location of Incident",
+    "Coordinates",
+    "UNSD Geographical Grouping",
+    "Information Source",
+    "URL",
+    "Source Quality",
 ]
 
 # IOM's published Central Mediterranean dead and missing, 2014-2024.
-CENTRAL_MED = {2014: 3126, 2015: 3149, 2016: 4574, 2017: 2853, 2018: 1314, 2019: 1262, 2020: 991,
-               2021: 1552, 2022: 1417, 2023: 2526, 2024: 1719}
+CENTRAL_MED = {
+    2014: 3126,
+    2015: 3149,
+    2016: 4574,
+    2017: 2853,
+    2018: 1314,
+    2019: 1262,
+    2020: 991,
+    2021: 1552,
+    2022: 1417,
+    2023: 2526,
+    2024: 1719,
+}
 # route: (region, yearly total, latitude box, longitude box, country of incident)
 OTHER_ROUTES = {
     "Eastern Mediterranean": ("Mediterranean", 300, (35.0, 40.0), (24.0, 28.5), "Greece"),
     "Western Mediterranean": ("Mediterranean", 450, (35.2, 37.0), (-5.5, 0.0), "Spain"),
-    "Western Africa / Atlantic route to the Canary Islands": ("Western Africa", 900, (20.0, 29.0), (-18.0, -14.0), "Spain"),
+    "Western Africa / Atlantic route to the Canary Islands": (
+        "Western Africa",
+        900,
+        (20.0, 29.0),
+        (-18.0, -14.0),
+        "Spain",
+    ),
     "Sahara Desert crossing": ("Northern Africa", 400, (20.0, 30.0), (5.0, 15.0), "Niger"),
 }
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:
@@ -53,7 +102,16 @@ def _quote(value: str) -> str:
 def _incidents(rng: random.Random) -> list[dict]:
     rows = []
     for year in range(2014, 2026):
-        plan = [("Central Mediterranean", "Mediterranean", CENTRAL_MED.get(year, 320), (33.3, 36.2), (12.2, 17.5), "Libya")]
+        plan = [
+            (
+                "Central Mediterranean",
+                "Mediterranean",
+                CENTRAL_MED.get(year, 320),
+                (33.3, 36.2),
+                (12.2, 17.5),
+                "Libya",
+            )
+        ]
         plan += [(route, *spec) for route, spec in OTHER_ROUTES.items()]
         for route, region, total, lat_box, lon_box, country in plan:
             if year == 2025:
@@ -63,13 +121,23 @@ def _incidents(rng: random.Random) -> list[dict]:
                 month = rng.randint(1, 4 if year == 2025 else 12)
                 day = rng.randint(1, 28)
                 dead = rng.randint(0, amount)
-                rows.append({
-                    "year": year, "month": month, "date": dt.date(year, month, day), "route": route,
-                    "region": region, "dead": dead, "missing": amount - dead, "total": amount,
-                    "survivors": rng.choice(["", str(rng.randint(0, 300))]),
-                    "lat": round(rng.uniform(*lat_box), 6), "lon": round(rng.uniform(*lon_box), 6),
-                    "country": country, "quality": str(rng.randint(1, 5)),
-                })
+                rows.append(
+                    {
+                        "year": year,
+                        "month": month,
+                        "date": dt.date(year, month, day),
+                        "route": route,
+                        "region": region,
+                        "dead": dead,
+                        "missing": amount - dead,
+                        "total": amount,
+                        "survivors": rng.choice(["", str(rng.randint(0, 300))]),
+                        "lat": round(rng.uniform(*lat_box), 6),
+                        "lon": round(rng.uniform(*lon_box), 6),
+                        "country": country,
+                        "quality": str(rng.randint(1, 5)),
+                    }
+                )
     rows.sort(key=lambda r: (r["date"], r["route"]))
     return rows
 
@@ -87,13 +155,35 @@ def sample_csv() -> bytes:
     for index, row in enumerate(rows):
         counters[row["year"]] = counters.get(row["year"], 0) + 1
         incident_id = f"{row['year']}.MMP{counters[row['year']]:05d}"
-        location = "Off the coast of a synthetic place" + ("\nsecond line of the description" if index == 3 else "")
+        location = "Off the coast of a synthetic place" + (
+            "\nsecond line of the description" if index == 3 else ""
+        )
         cells = [
-            incident_id, incident_id, "Incident", row["region"], row["date"].isoformat(), str(row["year"]),
-            MONTHS[row["month"] - 1], str(row["dead"]) if row["dead"] else "", str(row["missing"]) if row["missing"] else "",
-            str(row["total"]), row["survivors"], "", "", "", "Unknown", "Sub-Saharan Africa", "Drowning",
-            row["country"], row["route"], location, f"{row['lat']}, {row['lon']}", "Uncategorized",
-            "SAMPLE DATA — synthetic, not for citation", "", row["quality"],
+            incident_id,
+            incident_id,
+            "Incident",
+            row["region"],
+            row["date"].isoformat(),
+            str(row["year"]),
+            MONTHS[row["month"] - 1],
+            str(row["dead"]) if row["dead"] else "",
+            str(row["missing"]) if row["missing"] else "",
+            str(row["total"]),
+            row["survivors"],
+            "",
+            "",
+            "",
+            "Unknown",
+            "Sub-Saharan Africa",
+            "Drowning",
+            row["country"],
+            row["route"],
+            location,
+            f"{row['lat']}, {row['lon']}",
+            "Uncategorized",
+            "SAMPLE DATA — synthetic, not for citation",
+            "",
+            row["quality"],
         ]
         lines.append(",".join(_quote(c) for c in cells))
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,6 +1,5 @@
 """Curated tables: what researchers and charts read. Each is built from sql/curated/<table>.sql."""
 
-
 import dagster as dg
 
 from pipelines.defs.curated.docs import TABLES
@@ -22,7 +21,11 @@ def _curated_asset(table: str, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     doc = TABLES[table]
 
     @dg.asset(
-        key=["curated", table], deps=deps, group_name=GROUP, kinds={"duckdb", "sql"}, description=doc["comment"]
+        key=["curated", table],
+        deps=deps,
+        group_name=GROUP,
+        kinds={"duckdb", "sql"},
+        description=doc["comment"],
     )
     def _build(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:

@@ -1,6 +1,5 @@
 """The chart asset: builds every figure from the curated tables and writes each chart's file set."""
 
-
 import dagster as dg
 
 from pipelines.defs.curated import figures

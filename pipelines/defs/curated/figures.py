@@ -41,7 +41,10 @@ def _top_margin(sample: bool) -> dict:
 
 
 def central_med_monthly_data(deaths: pd.DataFrame) -> pd.DataFrame:
-    data = deaths.loc[deaths["route"] == "Central Mediterranean", ["month", "incidents", "dead", "missing", "dead_and_missing"]]
+    data = deaths.loc[
+        deaths["route"] == "Central Mediterranean",
+        ["month", "incidents", "dead", "missing", "dead_and_missing"],
+    ]
     return data.sort_values("month").reset_index(drop=True)
 
 
@@ -50,7 +53,9 @@ def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
     figure = go.Figure()
     figure.add_bar(x=data["month"], y=data["dead_and_missing"], name="Dead and missing in the month")
     rolling = data.set_index("month")["dead_and_missing"].rolling(12, min_periods=12).mean()
-    figure.add_scatter(x=rolling.index, y=rolling.values, mode="lines", name="12-month average", line={"dash": "dash"})
+    figure.add_scatter(
+        x=rolling.index, y=rolling.values, mode="lines", name="12-month average", line={"dash": "dash"}
+    )
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Central Mediterranean: migrants recorded dead and missing, by month", sample),
@@ -64,8 +69,21 @@ def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
 
 
 def central_med_map_data(incidents: pd.DataFrame) -> pd.DataFrame:
-    keep = (incidents["route"] == "Central Mediterranean") & incidents["lat"].notna() & incidents["dead_and_missing"].gt(0)
-    columns = ["incident_id", "incident_date", "year", "dead_and_missing", "lat", "lon", "source_file", "source_row"]
+    keep = (
+        (incidents["route"] == "Central Mediterranean")
+        & incidents["lat"].notna()
+        & incidents["dead_and_missing"].gt(0)
+    )
+    columns = [
+        "incident_id",
+        "incident_date",
+        "year",
+        "dead_and_missing",
+        "lat",
+        "lon",
+        "source_file",
+        "source_row",
+    ]
     return incidents.loc[keep, columns].sort_values(["incident_date", "incident_id"]).reset_index(drop=True)
 
 
@@ -105,6 +123,8 @@ def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
         resolution=50,
     )
     figure.update_layout(
-        template=TEMPLATE, title=_title("Central Mediterranean: incidents by dead and missing", sample), margin=_top_margin(sample)
+        template=TEMPLATE,
+        title=_title("Central Mediterranean: incidents by dead and missing", sample),
+        margin=_top_margin(sample),
     )
     return figure

@@ -1,6 +1,5 @@
 """IOM Missing Migrants Project: raw load and staging."""
 
-
 import dagster as dg
 
 from pipelines.defs.iom_mmp import read

@@ -1,6 +1,5 @@
 """Great Expectations checks on staging.stg_iom_mmp__incidents (blocking) and the known-label check (warns)."""
 
-
 import csv
 import datetime as dt
 
@@ -27,23 +26,44 @@ def incident_expectations(coverage_end: str) -> list[Expectation]:
         Expectation("ExpectColumnValuesToBeUnique", {"column": "incident_id"}),
     ]
     items += [
-        Expectation("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0, "max_value": MAX_PLAUSIBLE_COUNT})
+        Expectation(
+            "ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0, "max_value": MAX_PLAUSIBLE_COUNT}
+        )
         for c in COUNT_COLUMNS
     ]
     items += [
         Expectation(
             "ExpectColumnPairValuesToBeEqual",
-            {"column_A": "dead_and_missing", "column_B": "dead_plus_missing", "ignore_row_if": "either_value_is_missing"},
+            {
+                "column_A": "dead_and_missing",
+                "column_B": "dead_plus_missing",
+                "ignore_row_if": "either_value_is_missing",
+            },
         ),
-        Expectation("ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90}),
-        Expectation("ExpectColumnValuesToBeBetween", {"column": "longitude", "min_value": -180, "max_value": 180}),
+        Expectation(
+            "ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90}
+        ),
+        Expectation(
+            "ExpectColumnValuesToBeBetween", {"column": "longitude", "min_value": -180, "max_value": 180}
+        ),
         Expectation(
             "ExpectColumnValuesToBeBetween",
-            {"column": "incident_date_yyyymmdd", "min_value": _yyyymmdd(COVERAGE_START), "max_value": _yyyymmdd(coverage_end)},
+            {
+                "column": "incident_date_yyyymmdd",
+                "min_value": _yyyymmdd(COVERAGE_START),
+                "max_value": _yyyymmdd(coverage_end),
+            },
         ),
-        Expectation("ExpectColumnValuesToBeBetween", {"column": "incident_year", "min_value": 2014, "max_value": end_year}),
-        Expectation("ExpectColumnValuesToBeBetween", {"column": "incident_month", "min_value": 1, "max_value": 12}),
-        Expectation("ExpectColumnValuesToBeBetween", {"column": "source_quality", "min_value": 1, "max_value": 5}),
+        Expectation(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "incident_year", "min_value": 2014, "max_value": end_year},
+        ),
+        Expectation(
+            "ExpectColumnValuesToBeBetween", {"column": "incident_month", "min_value": 1, "max_value": 12}
+        ),
+        Expectation(
+            "ExpectColumnValuesToBeBetween", {"column": "source_quality", "min_value": 1, "max_value": 5}
+        ),
     ]
     return items
 
@@ -60,7 +80,17 @@ def known_labels(kind: str) -> list[str]:
 
 def _summary(result: SuiteResult) -> dict:
     failed = [
-        {k: r[k] for k in ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")}
+        {
+            k: r[k]
+            for k in (
+                "expectation",
+                "kwargs",
+                "unexpected_count",
+                "partial_unexpected",
+                "observed_value",
+                "exception",
+            )
+        }
         for r in result.failures()
     ]
     return {
@@ -86,8 +116,12 @@ def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
         ).df()
         coverage_end = (end or dt.date.today()).isoformat()
         result = run_suite("stg_iom_mmp__incidents", frame, incident_expectations(coverage_end))
-        meta.record_validation(con, STAGING_KEY.to_user_string(), "gx_incidents_suite", "stg_iom_mmp__incidents", result.rows)
-    return dg.AssetCheckResult(passed=result.success, metadata={**_summary(result), "coverage_end": coverage_end})
+        meta.record_validation(
+            con, STAGING_KEY.to_user_string(), "gx_incidents_suite", "stg_iom_mmp__incidents", result.rows
+        )
+    return dg.AssetCheckResult(
+        passed=result.success, metadata={**_summary(result), "coverage_end": coverage_end}
+    )
 
 
 @dg.asset_check(asset=STAGING_KEY, blocking=False, name="known_routes_and_regions")
@@ -100,8 +134,14 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
             "union all select 'region', unnest(regions) from staging.stg_iom_mmp__incidents"
         ).df()
         expectations = [
-            Expectation("ExpectColumnValuesToBeInSet", {"column": "route", "value_set": known_labels("route")}, "warn"),
-            Expectation("ExpectColumnValuesToBeInSet", {"column": "region", "value_set": known_labels("region")}, "warn"),
+            Expectation(
+                "ExpectColumnValuesToBeInSet", {"column": "route", "value_set": known_labels("route")}, "warn"
+            ),
+            Expectation(
+                "ExpectColumnValuesToBeInSet",
+                {"column": "region", "value_set": known_labels("region")},
+                "warn",
+            ),
         ]
         frame = pd.DataFrame(
             {
@@ -110,14 +150,21 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
             }
         )
         result = run_suite("iom_mmp_labels", frame, expectations)
-        meta.record_validation(con, STAGING_KEY.to_user_string(), "known_routes_and_regions", "iom_mmp_labels", result.rows)
+        meta.record_validation(
+            con, STAGING_KEY.to_user_string(), "known_routes_and_regions", "iom_mmp_labels", result.rows
+        )
     unknown = {
-        kind: sorted(set(labels.loc[(labels["kind"] == kind) & ~labels["label"].isin(known_labels(kind)), "label"]))
+        kind: sorted(
+            set(labels.loc[(labels["kind"] == kind) & ~labels["label"].isin(known_labels(kind)), "label"])
+        )
         for kind in ("route", "region")
     }
     clean = not any(unknown.values())
     return dg.AssetCheckResult(
         passed=clean,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"unknown_routes": dg.MetadataValue.json(unknown["route"]), "unknown_regions": dg.MetadataValue.json(unknown["region"])},
+        metadata={
+            "unknown_routes": dg.MetadataValue.json(unknown["route"]),
+            "unknown_regions": dg.MetadataValue.json(unknown["region"]),
+        },
     )
