@@ -100,8 +100,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     os.environ["MIGRATION_DATA_DIR"] = str(paths.data_dir)
     os.environ["MIGRATION_REPORTS_DIR"] = str(paths.reports_dir)
     prepare_dagster_home(paths)
-    command = ["dagster", "dev", "-m", "pipelines.definitions", "--host", args.host, "--port", str(args.port)]
-    os.execvp(command[0], command)
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "--host", args.host]
+    os.execv(sys.executable, [*command, "--port", str(args.port)])
     return 0
 
 

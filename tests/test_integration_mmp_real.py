@@ -14,25 +14,12 @@ import pytest
 
 from tests.build_helpers import build, land_mmp, query
 from tests.conftest import ROOT, require_shared
+from tests.published_figures import MMP_CENTRAL_MED_2014_2024
 from tests.test_mmp_pipeline import central_med_by_year
 
 pytestmark = pytest.mark.integration
 
-# IOM's Central Mediterranean dead and missing, 2014-2024 (route exactly "Central Mediterranean"),
-# as listed with the 2025-05-05 export in ../shared/data/README.md.
-PUBLISHED_2025 = {
-    2014: 3126,
-    2015: 3149,
-    2016: 4574,
-    2017: 2853,
-    2018: 1314,
-    2019: 1262,
-    2020: 991,
-    2021: 1552,
-    2022: 1417,
-    2023: 2526,
-    2024: 1719,
-}
+PUBLISHED_2025 = MMP_CENTRAL_MED_2014_2024
 
 FILES = {
     "Missing_Migrants_Global_Figures_allData_2025-05-05.csv": (
@@ -157,3 +144,26 @@ def test_cli_import_build_and_corrupted_copies(paths, tmp_path) -> None:  # noqa
     done = _cli(paths, "import", "iom_mmp", str(page), "--accessed", "2025-06-02")
     assert done.returncode == 1 and "HTML page ('403 Forbidden')" in done.stderr
     assert paths.published_db.read_bytes() == published
+
+
+def test_every_route_and_region_label_in_the_real_files_maps(paths) -> None:  # noqa: ANN001
+    import re
+
+    from pipelines.defs.iom_mmp import read
+
+    def labels(kind: str) -> set[str]:
+        with (read.HERE / f"{kind}_labels.csv").open(newline="", encoding="utf-8") as handle:
+            return {row["publisher_label"] for row in csv.DictReader(handle)}
+
+    known = {"route": labels("route"), "region": labels("region")}
+    unmapped: dict[str, set[str]] = {"route": set(), "region": set()}
+    for file in sorted(require_shared("mmp").iterdir()):
+        frame, vintage = read.read_snapshot(land_mmp(paths, file))
+        for publisher, column in read.vintages()[vintage].items():
+            if column in unmapped:
+                for cell in frame[publisher].dropna():
+                    # several values are separated by a bare comma; ", " belongs to a value
+                    for value in re.split(r",(?! )", cell):
+                        if value.strip() and value.strip() not in known[column]:
+                            unmapped[column].add(value.strip())
+    assert unmapped == {"route": set(), "region": set()}

@@ -9,8 +9,9 @@ from collections import defaultdict
 from pipelines.defs.iom_mmp import read
 from pipelines.sample import iom_mmp, write_sample
 
-# IOM's published Central Mediterranean dead and missing, 2014-2024 (issue text and ../shared/data/README.md).
-PUBLISHED = [3126, 3149, 4574, 2853, 1314, 1262, 991, 1552, 1417, 2526, 1719]
+from tests.published_figures import MMP_CENTRAL_MED_2014_2024
+
+PUBLISHED = list(MMP_CENTRAL_MED_2014_2024.values())
 
 
 def test_sample_is_deterministic() -> None:
