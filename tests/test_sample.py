@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from pipelines.defs.iom_mmp import read
 from pipelines.sample import iom_mmp, write_sample
-
 from tests.published_figures import MMP_CENTRAL_MED_2014_2024
 
 PUBLISHED = list(MMP_CENTRAL_MED_2014_2024.values())
