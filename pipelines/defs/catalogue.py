@@ -1,10 +1,48 @@
-"""Every asset and check of the code location, gathered from the per-source folders."""
+"""Every asset and check of the code location, gathered from the per-source and curated folders.
 
-from pipelines.defs.curated.assets import curated_assets, curated_checks
-from pipelines.defs.curated.charts import mmp_charts
-from pipelines.defs.iom_mmp.assets import raw_iom_mmp__incidents, stg_iom_mmp__incidents
-from pipelines.defs.iom_mmp.checks import gx_incidents_suite, known_routes_and_regions
-from pipelines.defs.publish import evidence_duckdb
+A source folder `pipelines/defs/<source>/` exports `ASSETS` from assets.py and `CHECKS` from checks.py;
+a curated module exports `ASSETS` and `CHECKS`. Raw assets (key prefix "raw") feed curated.source_snapshots;
+every curated table feeds the publish step.
+"""
 
-ASSETS = [raw_iom_mmp__incidents, stg_iom_mmp__incidents, *curated_assets, mmp_charts, evidence_duckdb]
-CHECKS = [gx_incidents_suite, known_routes_and_regions, *curated_checks]
+import importlib
+import importlib.util
+
+import dagster as dg
+
+from pipelines.defs.curated.assets import source_snapshots
+from pipelines.defs.publish import publish_asset
+
+SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
+CURATED_MODULES = ("assets", "arrivals", "trafficking")
+CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts")
+
+
+def _present(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _gather(modules: list[str], attribute: str) -> list:
+    found = []
+    for module in modules:
+        if _present(module):
+            found += getattr(importlib.import_module(module), attribute, [])
+    return found
+
+
+def _keys(assets: list[dg.AssetsDefinition], layer: str) -> list[dg.AssetKey]:
+    return sorted((k for a in assets for k in a.keys if k.path[0] == layer), key=lambda k: k.to_user_string())
+
+
+source_packages = [f"pipelines.defs.{s}" for s in SOURCES if _present(f"pipelines.defs.{s}")]
+source_assets = _gather([f"{p}.assets" for p in source_packages], "ASSETS")
+source_checks = _gather([f"{p}.checks" for p in source_packages], "CHECKS")
+curated_assets = _gather([f"pipelines.defs.curated.{m}" for m in CURATED_MODULES], "ASSETS")
+curated_checks = _gather([f"pipelines.defs.curated.{m}" for m in CURATED_MODULES], "CHECKS")
+snapshots_asset, snapshots_check = source_snapshots(_keys(source_assets, "raw"))
+curated_assets.append(snapshots_asset)
+curated_checks.append(snapshots_check)
+chart_assets = _gather([f"pipelines.defs.curated.{m}" for m in CHART_MODULES], "ASSETS")
+
+ASSETS = [*source_assets, *curated_assets, *chart_assets, publish_asset(_keys(curated_assets, "curated"))]
+CHECKS = [*source_checks, *curated_checks]

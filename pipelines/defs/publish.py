@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-from pipelines.defs.curated.assets import CURATED
 from pipelines.lib import publish as publishing
 from pipelines.lib.raw_store import sha256_of
 from pipelines.lib.warehouse import Warehouse
@@ -10,13 +9,21 @@ from pipelines.lib.warehouse import Warehouse
 PUBLISH_KEY = dg.AssetKey(["publish", "evidence_duckdb"])
 
 
-@dg.asset(
-    key=PUBLISH_KEY,
-    deps=[dg.AssetKey(["curated", table]) for table in CURATED],
-    group_name="publish",
-    kinds={"duckdb", "parquet"},
-)
-def evidence_duckdb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def publish_asset(curated_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PUBLISH_KEY,
+        deps=curated_keys,
+        group_name="publish",
+        kinds={"duckdb", "parquet"},
+        description=_publish.__doc__,
+    )
+    def evidence_duckdb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        return _publish(context, warehouse)
+
+    return evidence_duckdb
+
+
+def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """$MIGRATION_DATA_DIR/curated/evidence.duckdb (schemas `curated` and `staging`) and one Parquet file per
     curated table under curated/parquet/. Written aside and moved into place atomically; runs only when every
     blocking check upstream passed, so readers never see a half-built or unvalidated database."""

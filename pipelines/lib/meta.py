@@ -14,7 +14,7 @@ create table if not exists meta.snapshots_used (
     source varchar, raw_table varchar, file varchar, original_name varchar, sha256 varchar, bytes bigint,
     accessed date, published date, published_basis varchar, licence varchar, citation varchar,
     producer varchar, title varchar, download_url varchar, landing_page_url varchar, arrival varchar,
-    sample boolean, layout varchar, rows bigint, loaded_at timestamp
+    sample boolean, layout varchar, rows bigint, loaded_at timestamp, entity varchar, stands_for varchar
 )
 """
 
@@ -26,43 +26,53 @@ create table if not exists meta.validation_results (
 """
 
 
+def _ensure(con: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
+    """Creates a bookkeeping table; one left by an older version with other columns is replaced."""
+    expected = ddl.count(",") + 1
+    have = con.execute(
+        "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = ? "
+        "and database_name = current_database()",
+        [table],
+    ).fetchall()[0][0]
+    if have and have != expected:
+        con.execute(f"drop table meta.{table}")
+    con.execute(ddl)
+
+
 def record_snapshot(
     con: duckdb.DuckDBPyConnection, snapshot: Snapshot, raw_table: str, layout: str, rows: int
 ) -> None:
-    con.execute(SNAPSHOTS_DDL)
-    p = snapshot.provenance
+    record_snapshots(con, [(snapshot, layout, rows)], raw_table)
+
+
+SNAPSHOT_FIELDS = (
+    "source", "file", "original_name", "sha256", "bytes", "accessed", "published", "published_basis", "licence",
+    "citation", "producer", "title", "download_url", "landing_page_url", "arrival", "sample",
+)  # fmt: skip
+
+
+def record_snapshots(
+    con: duckdb.DuckDBPyConnection, loaded: list[tuple[Snapshot, str, int]], raw_table: str
+) -> None:
+    """Replaces the record of which files `raw_table` was loaded from: (snapshot, layout, rows) each."""
+    _ensure(con, "snapshots_used", SNAPSHOTS_DDL)
     con.execute("delete from meta.snapshots_used where raw_table = ?", [raw_table])
-    con.execute(
-        "insert into meta.snapshots_used values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            p["source"],
-            raw_table,
-            p["file"],
-            p["original_name"],
-            p["sha256"],
-            p["bytes"],
-            p["accessed"],
-            p["published"],
-            p.get("published_basis"),
-            p["licence"],
-            p["citation"],
-            p["producer"],
-            p["title"],
-            p["download_url"],
-            p["landing_page_url"],
-            p["arrival"],
-            p["sample"],
-            layout,
-            rows,
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        ],
-    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    columns = ["raw_table", *SNAPSHOT_FIELDS, "layout", "rows", "loaded_at", "entity", "stands_for"]
+    for snapshot, layout, rows in loaded:
+        p = snapshot.provenance
+        values = [raw_table, *(p.get(f) for f in SNAPSHOT_FIELDS), layout, rows, now, p.get("entity", "all"),
+                  p.get("stands_for")]  # fmt: skip
+        con.execute(
+            f"insert into meta.snapshots_used ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+            values,
+        )
 
 
 def record_validation(
     con: duckdb.DuckDBPyConnection, asset: str, check_name: str, suite: str, rows: list[dict]
 ) -> None:
-    con.execute(VALIDATION_DDL)
+    _ensure(con, "validation_results", VALIDATION_DDL)
     con.execute("delete from meta.validation_results where asset = ? and check_name = ?", [asset, check_name])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for row in rows:

@@ -154,6 +154,7 @@ def land(
         "status": "accepted",
         "rejection_reason": None,
         "stands_for": stands_for,
+        "entity": info.entity_of(file, original, stands_for),
     }
     if http:
         record["http"] = http
@@ -197,9 +198,22 @@ def list_snapshots(raw_dir: Path, source: str, *, include_rejected: bool = False
     return sorted(found, key=lambda s: (s.provenance["accessed"], s.provenance["landed_at"], s.name))
 
 
-def select_snapshot(raw_dir: Path, source: str, pin: str | None = None) -> Snapshot:
-    """The newest accepted snapshot, or the one named by `pin` (stored name, original name or sha256 prefix)."""
+def newest_by_entity(raw_dir: Path, source: str) -> dict[str, Snapshot]:
+    """The newest accepted snapshot of each of the source's entities."""
+    newest: dict[str, Snapshot] = {}
+    for snapshot in list_snapshots(raw_dir, source):
+        newest[snapshot.provenance.get("entity", "all")] = snapshot
+    return newest
+
+
+def select_snapshot(
+    raw_dir: Path, source: str, pin: str | None = None, entity: str | None = None
+) -> Snapshot:
+    """The newest accepted snapshot (of `entity`, when given), or the one named by `pin` (stored name, original
+    name or sha256 prefix)."""
     snapshots = list_snapshots(raw_dir, source)
+    if entity is not None:
+        snapshots = [s for s in snapshots if s.provenance.get("entity", "all") == entity]
     if pin:
         matches = [
             s
@@ -213,8 +227,9 @@ def select_snapshot(raw_dir: Path, source: str, pin: str | None = None) -> Snaps
             )
         return matches[0]
     if not snapshots:
+        what = f"{source} ({entity})" if entity else source
         raise RawStoreError(
-            f"{source}: no snapshot in {source_dir(raw_dir, source)}; "
+            f"{what}: no snapshot in {source_dir(raw_dir, source)}; "
             f"run `migration-evidence import {source} FILE` or `migration-evidence refresh`"
         )
     return snapshots[-1]

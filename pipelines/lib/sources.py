@@ -24,13 +24,25 @@ class SourceInfo:
     )
     # Reads an access date from the publisher's own download file name, if it carries one.
     accessed_from_name: Callable[[str], dt.date | None] = field(default=lambda _name: None)
+    # Which of the source's files this is (a source may publish several: a series, a table); the build
+    # uses the newest snapshot of each entity. Arguments: stored file path, original name, stands_for.
+    entity_of: Callable[[Path, str, str | None], str] = field(default=lambda _p, _n, _s: "all")
+
+
+SOURCE_NAMES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
 
 
 def registry() -> dict[str, SourceInfo]:
-    """All sources, by name. Imported lazily so the CLI starts fast."""
-    from pipelines.defs.iom_mmp.source import SOURCE as IOM_MMP
+    """All sources, by name, from pipelines/defs/<source>/source.py. Imported lazily so the CLI starts fast."""
+    import importlib
+    import importlib.util
 
-    return {s.name: s for s in (IOM_MMP,)}
+    found = {}
+    for name in SOURCE_NAMES:
+        module = f"pipelines.defs.{name}.source"
+        if importlib.util.find_spec(f"pipelines.defs.{name}") and importlib.util.find_spec(module):
+            found[name] = importlib.import_module(module).SOURCE
+    return found
 
 
 def get_source(name: str) -> SourceInfo:

@@ -44,5 +44,5 @@ class Warehouse(dg.ConfigurableResource):
                 return pin.strip()
         return None
 
-    def snapshot(self, source: str) -> raw_store.Snapshot:
-        return raw_store.select_snapshot(self.paths().raw_dir, source, self.pin_for(source))
+    def snapshot(self, source: str, entity: str | None = None) -> raw_store.Snapshot:
+        return raw_store.select_snapshot(self.paths().raw_dir, source, self.pin_for(source), entity)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
+from pathlib import Path
+
+from pipelines.lib import raw_store
 
 ACCESSED = dt.date(2025, 5, 5)
 SEED = 20250505
@@ -187,3 +191,12 @@ def sample_csv() -> bytes:
         ]
         lines.append(",".join(_quote(c) for c in cells))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write(raw_dir: Path) -> list[raw_store.Snapshot]:
+    from pipelines.defs.iom_mmp.source import SOURCE
+
+    with tempfile.TemporaryDirectory() as scratch:
+        file = Path(scratch) / "Missing_Migrants_Global_Figures_allData.csv"
+        file.write_bytes(sample_csv())
+        return [raw_store.land(raw_dir, SOURCE, file, arrival="sample", accessed=ACCESSED, sample=True)]

@@ -1,5 +1,5 @@
 -- curated.source_snapshots
--- Grain: one row per raw table loaded in the last build: the exact file it came from and its provenance.
+-- Grain: one row per file loaded into a raw table in the last build, with its provenance.
 
 with source as (
     select * from meta.snapshots_used
@@ -9,6 +9,7 @@ final as (
     select
         source,
         raw_table,
+        entity,
         file,
         original_name,
         sha256,
@@ -21,6 +22,7 @@ final as (
         producer,
         title,
         download_url,
+        stands_for,
         landing_page_url,
         arrival,
         sample,
@@ -32,4 +34,4 @@ final as (
 )
 
 select * from final
-order by source, raw_table
+order by source, raw_table, entity, file

@@ -59,3 +59,6 @@ def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
             "sample": sample,
         }
     )
+
+
+ASSETS = [mmp_charts]

@@ -49,11 +49,13 @@ TABLES: dict[str, dict] = {
     },
     "source_snapshots": {
         "comment": (
-            "One row per raw table of the last build: the stored file, its sha256, access and publication dates, "
+            "One row per file loaded into a raw table by the last build: the stored file, its sha256, access and publication dates, "
             "licence and citation. data_label says whether it is real or SAMPLE DATA (synthetic, not for citation)."
         ),
         "columns": {
             "file": "Stored snapshot name under data/raw/<source>/",
+            "entity": "Which of the source's files it is (a series or a table); 'all' for single-file sources",
+            "stands_for": "For a saved API response: the address it came from",
             "sha256": "SHA-256 of the file's bytes",
             "accessed": "Date the file was downloaded or obtained",
             "published": "Publication or release date the file states (null when it states none)",

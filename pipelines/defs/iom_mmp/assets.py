@@ -88,3 +88,6 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
             "cells_parsed": dg.MetadataValue.json(checked),
         }
     )
+
+
+ASSETS = [raw_iom_mmp__incidents, stg_iom_mmp__incidents]

@@ -168,3 +168,6 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
             "unknown_regions": dg.MetadataValue.json(unknown["region"]),
         },
     )
+
+
+CHECKS = [gx_incidents_suite, known_routes_and_regions]

@@ -1,0 +1,61 @@
+"""Factory for curated tables: an asset that runs sql/curated/<table>.sql, documents the table with
+COMMENT ON, and a blocking check that the table is non-empty with a unique key."""
+
+import dagster as dg
+
+from pipelines.lib import sql
+from pipelines.lib.asset_meta import table_metadata
+from pipelines.lib.warehouse import Warehouse
+
+GROUP = "curated"
+
+
+def curated_table(
+    table: str,
+    deps: list[dg.AssetKey],
+    key: list[str],
+    doc: dict,
+    *,
+    extra_metadata: str | None = None,
+) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
+    `extra_metadata`: an SQL query returning one row whose columns are added to the metadata."""
+
+    @dg.asset(
+        key=["curated", table],
+        deps=deps,
+        group_name=GROUP,
+        kinds={"duckdb", "sql"},
+        description=doc["comment"],
+    )
+    def _build(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            rows = sql.build_table(con, "curated", table)
+            sql.comment_table(con, f"curated.{table}", doc["comment"], doc["columns"])
+            metadata = table_metadata(con, f"curated.{table}")
+            if extra_metadata:
+                cursor = con.execute(extra_metadata)
+                names = [d[0] for d in cursor.description]
+                values = cursor.fetchall()[0]
+                metadata.update(
+                    {
+                        n: dg.MetadataValue.json(v) if isinstance(v, list | dict) else v
+                        for n, v in zip(names, values, strict=True)
+                    }
+                )
+        context.log.info(f"curated.{table}: {rows} rows")
+        return dg.MaterializeResult(metadata=metadata)
+
+    @dg.asset_check(asset=dg.AssetKey(["curated", table]), blocking=True, name="non_empty_unique_key")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        columns = ", ".join(key)
+        with warehouse.connect() as con:
+            rows, duplicates = con.execute(
+                f"select count(*), count(*) - count(distinct ({columns})) from curated.{table}"
+            ).fetchall()[0]
+        return dg.AssetCheckResult(
+            passed=bool(rows > 0 and duplicates == 0),
+            metadata={"rows": int(rows), "duplicate_keys": int(duplicates), "key": columns},
+        )
+
+    return _build, _check
