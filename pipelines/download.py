@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pipelines.lib import raw_store
 from pipelines.lib.http_fetch import FetchError, fetch
-from pipelines.lib.sources import SourceInfo, registry
+from pipelines.lib.sources import Download, SourceInfo, registry
 from pipelines.settings import USER_AGENT, Paths
 
 
@@ -17,31 +17,39 @@ class OfflineError(RuntimeError):
     pass
 
 
-def source_url(info: SourceInfo) -> str | None:
-    """The download address: MIGRATION_URL_<SOURCE> (e.g. a mirror) wins over the publisher's address."""
-    return os.environ.get(f"MIGRATION_URL_{info.name.upper()}") or info.download_url
+def mirror(info: SourceInfo, url: str) -> str:
+    """MIGRATION_URL_<SOURCE> (e.g. a mirror or a test server) replaces the scheme and host of the
+    publisher's address; the path and query are kept. A value with a path replaces a single-file address whole."""
+    base = os.environ.get(f"MIGRATION_URL_{info.name.upper()}")
+    if not base:
+        return url
+    target, original = urlsplit(base), urlsplit(url)
+    if target.path not in ("", "/") and len(info.download_list()) <= 1:
+        return base
+    return original._replace(scheme=target.scheme, netloc=target.netloc).geturl()
 
 
-def refresh_source(paths: Paths, info: SourceInfo) -> raw_store.Snapshot | None:
-    """Downloads one source; returns the new snapshot, or None when the server says nothing changed."""
+def _previous_validators(paths: Paths, info: SourceInfo, spec: Download) -> dict:
+    newest = raw_store.newest_by_entity(paths.raw_dir, info.name).get(spec.entity)
+    return (newest.provenance.get("http") or {}) if newest else {}
+
+
+def fetch_one(paths: Paths, info: SourceInfo, spec: Download) -> raw_store.Snapshot | None:
+    """Downloads one file; returns the new snapshot, or None when the server says nothing changed."""
     if os.environ.get("MIGRATION_OFFLINE") == "1":
         raise OfflineError(f"{info.name}: offline mode, no download attempted")
-    url = source_url(info)
-    if not url:
-        raise FetchError(info.name, "", "no download address configured")
-    previous = raw_store.list_snapshots(paths.raw_dir, info.name)
-    validators = (previous[-1].provenance.get("http") or {}) if previous else {}
-    allowed = {urlsplit(u).hostname for u in (url, info.download_url) if u}
-    staging = paths.raw_dir / ".incoming"
+    url = mirror(info, spec.url)
+    validators = _previous_validators(paths, info, spec)
+    allowed = {urlsplit(u).hostname for u in (url, spec.url)} - {None}
     result = fetch(
         info.name,
         url,
-        staging,
-        expect=info.media_types[0],
+        paths.raw_dir / ".incoming",
+        expect=spec.expect,
         etag=validators.get("etag"),
         last_modified=validators.get("last_modified"),
         user_agent=USER_AGENT,
-        allowed_hosts={h for h in allowed if h},
+        allowed_hosts=allowed,
     )
     if result.status == "not_modified":
         return None
@@ -52,8 +60,9 @@ def refresh_source(paths: Paths, info: SourceInfo) -> raw_store.Snapshot | None:
             result.path,
             arrival="live",
             accessed=dt.date.today(),
-            original_name=os.path.basename(urlsplit(result.url).path) or f"{info.name}.{info.media_types[0]}",
+            original_name=spec.original_name,
             download_url=result.url,
+            stands_for=spec.stands_for,
             http={
                 "etag": result.etag,
                 "last_modified": result.last_modified,
@@ -65,6 +74,14 @@ def refresh_source(paths: Paths, info: SourceInfo) -> raw_store.Snapshot | None:
         result.path.unlink(missing_ok=True)
 
 
+def refresh_source(paths: Paths, info: SourceInfo) -> list[raw_store.Snapshot | None]:
+    """Downloads every file of a source; the first failure raises (files already landed stay landed)."""
+    specs = info.download_list()
+    if not specs:
+        raise FetchError(info.name, "", "no download address configured")
+    return [fetch_one(paths, info, spec) for spec in specs]
+
+
 def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
     """Refreshes every source (or `only` these); prints what happened; returns the sources that failed."""
     failures = []
@@ -72,7 +89,7 @@ def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
         if only and name not in only:
             continue
         try:
-            snapshot = refresh_source(paths, info)
+            results = refresh_source(paths, info)
         except (FetchError, raw_store.RawStoreError, OfflineError) as exc:
             failures.append(name)
             fallback = raw_store.list_snapshots(paths.raw_dir, name)
@@ -88,8 +105,12 @@ def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
                     file=sys.stderr,
                 )
             continue
-        if snapshot is None:
-            print(f"= {name}: not modified since the last download", file=sys.stderr)
-        else:
-            print(f"✔ {name}: {snapshot.path.name} ({snapshot.provenance['bytes']:,} bytes)", file=sys.stderr)
+        for snapshot in results:
+            if snapshot is None:
+                print(f"= {name}: not modified since the last download", file=sys.stderr)
+            else:
+                print(
+                    f"✔ {name}: {snapshot.path.name} ({snapshot.provenance['bytes']:,} bytes)",
+                    file=sys.stderr,
+                )
     return failures

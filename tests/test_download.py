@@ -20,7 +20,7 @@ def test_download_lands_a_live_snapshot_then_asks_conditionally(paths, mmp_fixtu
         {PATH: ok(body, headers={"ETag": '"v1"', "Last-Modified": "Mon, 05 May 2025 10:00:00 GMT"})}
     ) as base:
         monkeypatch.setenv("MIGRATION_URL_IOM_MMP", base + PATH)
-        snapshot = download.refresh_source(paths, SOURCE)
+        (snapshot,) = download.refresh_source(paths, SOURCE)
         assert snapshot is not None and snapshot.path.read_bytes() == body
         p = snapshot.provenance
         assert p["arrival"] == "live" and p["download_url"] == base + PATH
@@ -31,7 +31,7 @@ def test_download_lands_a_live_snapshot_then_asks_conditionally(paths, mmp_fixtu
         first = base.requests_for(PATH)[0].headers
         assert first["user-agent"].startswith("migration-evidence/")
         # the server has not changed: a conditional request, a 304, nothing new stored
-        assert download.refresh_source(paths, SOURCE) is None
+        assert download.refresh_source(paths, SOURCE) == [None]
         second = base.requests_for(PATH)[-1].headers
         assert second["if-none-match"] == '"v1"'
     assert len(raw_store.list_snapshots(paths.raw_dir, "iom_mmp")) == 1

@@ -9,6 +9,17 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Download:
+    """One file to fetch: where from, what it must be, and how to name and file it in the raw store."""
+
+    url: str
+    expect: str  # "csv" | "json" | "xlsx"
+    original_name: str
+    entity: str = "all"
+    stands_for: str | None = None  # the address a saved response stands for (recorded in the sidecar)
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     name: str  # the key used in the raw store, asset keys and the CLI
     producer: str
@@ -27,6 +38,19 @@ class SourceInfo:
     # Which of the source's files this is (a source may publish several: a series, a table); the build
     # uses the newest snapshot of each entity. Arguments: stored file path, original name, stands_for.
     entity_of: Callable[[Path, str, str | None], str] = field(default=lambda _p, _n, _s: "all")
+    # The files a live refresh fetches; by default the one file at `download_url`.
+    downloads: Callable[[], list[Download]] | None = None
+
+    def download_list(self) -> list[Download]:
+        if self.downloads is not None:
+            return self.downloads()
+        if not self.download_url:
+            return []
+        name = (
+            self.download_url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+            or f"{self.name}.{self.media_types[0]}"
+        )
+        return [Download(self.download_url, self.media_types[0], name)]
 
 
 SOURCE_NAMES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
