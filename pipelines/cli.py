@@ -15,6 +15,28 @@ def _paths(args: argparse.Namespace) -> Paths:
     return resolve_paths(args.data_dir, args.reports_dir)
 
 
+def _import_items(args: argparse.Namespace) -> list[tuple[Path, str | None]]:
+    """(file, address it stands for) pairs from FILE..., --url and --manifest."""
+    import json
+
+    items: list[tuple[Path, str | None]] = []
+    if args.url and len(args.files) != 1:
+        raise SystemExit("--url describes one file: give exactly one FILE with it (or use --manifest)")
+    items += [(Path(f), args.url) for f in args.files]
+    if args.manifest:
+        manifest = Path(args.manifest)
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8"))
+            items += [(manifest.parent / e["file"], e["stands_for"]) for e in entries]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(
+                f'{manifest}: not a manifest (a JSON list of {{"file": ..., "stands_for": API_ADDRESS}}): {exc}'
+            ) from None
+    if not items:
+        raise SystemExit("nothing to import: give FILE... or --manifest FILE")
+    return items
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from pipelines.lib import raw_store
     from pipelines.lib.sources import get_source
@@ -23,16 +45,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     accessed = dt.date.fromisoformat(args.accessed) if args.accessed else None
     paths = _paths(args)
     failed = 0
-    for file in args.files:
+    for file, stands_for in _import_items(args):
         try:
-            snapshot = raw_store.land(paths.raw_dir, info, Path(file), arrival="import", accessed=accessed)
+            snapshot = raw_store.land(
+                paths.raw_dir, info, file, arrival="import", accessed=accessed, stands_for=stands_for
+            )
         except (raw_store.RawStoreError, OSError) as exc:
-            print(f"✘ {exc}", file=sys.stderr)
+            print(f"✘ {file}: {exc}", file=sys.stderr)
             failed += 1
             continue
         p = snapshot.provenance
         print(
-            f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, published {p['published'] or 'not stated'})"
+            f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, "
+            f"published {p['published'] or 'not stated'})"
         )
     return 1 if failed else 0
 
@@ -51,10 +76,18 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
         print(f"  check {check['check']}: {check['outcome']}", file=sys.stderr)
     for failure in report.failures:
         print(f"  error in {failure}", file=sys.stderr)
-    if ok:
+    for asset, reason in report.left_out.items():
+        print(f"  left out (no snapshot of {reason}): {asset} and its dependents", file=sys.stderr)
+    published = report.steps.get("publish__evidence_duckdb", {}).get("status") == "ok"
+    if ok and published:
         print(f"Published database: {paths.published_db}", file=sys.stderr)
         print(f"Parquet files:      {paths.curated_dir / 'parquet'}", file=sys.stderr)
         print(f"Charts:             {paths.charts_dir}", file=sys.stderr)
+    elif ok:
+        print(
+            "Built the selected assets; the published database was not part of the selection.",
+            file=sys.stderr,
+        )
     else:
         state = "unchanged" if paths.published_db.exists() else "not created"
         print(f"BUILD FAILED. The published database {paths.published_db} is {state}.", file=sys.stderr)
@@ -113,7 +146,11 @@ def parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="register files you already have into the raw store, with provenance")
     imp.add_argument("source", help="source name, e.g. iom_mmp")
-    imp.add_argument("files", nargs="+", help="files to register")
+    imp.add_argument("files", nargs="*", help="files to register")
+    imp.add_argument("--url", help="the API address a saved response came from (recorded in its provenance)")
+    imp.add_argument(
+        "--manifest", help='JSON list of {"file": ..., "stands_for": API_ADDRESS}, paths relative to it'
+    )
     imp.add_argument(
         "--accessed",
         help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today",

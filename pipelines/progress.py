@@ -16,6 +16,7 @@ class BuildReport:
     steps: dict[str, dict] = field(default_factory=dict)
     checks: list[dict] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

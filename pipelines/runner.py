@@ -40,6 +40,40 @@ def build_lock(paths: Paths) -> Iterator[None]:
         yield
 
 
+def _has_snapshot(paths: Paths, source: str, entity_prefix: str | None) -> bool:
+    from pipelines.lib.raw_store import list_snapshots
+
+    snapshots = list_snapshots(paths.raw_dir, source)
+    return any(s.provenance.get("entity", "all").startswith(entity_prefix or "") for s in snapshots)
+
+
+def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: ANN001
+    """Every asset, less those that need a source (or one of its files) the raw store has no snapshot of.
+    curated/source_snapshots and the publish step always run: they use what was built."""
+    missing, reasons = [], {}
+    for key in graph.get_all_asset_keys():
+        if key.path[0] != "raw":
+            continue
+        metadata = graph.get(key).metadata or {}
+        source = str(metadata.get("source") or key.path[1].split("__")[0])
+        prefix = metadata.get("entity_prefix")
+        if not _has_snapshot(paths, source, str(prefix) if prefix else None):
+            missing.append(key)
+            reasons[key.to_user_string()] = f"{source}" + (f" ({prefix}…)" if prefix else "")
+    if not missing:
+        return None
+    keep = {dg.AssetKey(["curated", "source_snapshots"]), dg.AssetKey(["publish", "evidence_duckdb"])}
+    dropped = dg.AssetSelection.assets(*missing).downstream().resolve(graph) - keep
+    progress.REPORT.left_out = {name: reason for name, reason in sorted(reasons.items())}
+    for name, reason in sorted(reasons.items()):
+        print(
+            f"  – no snapshot of {reason} in the raw store: {name} and what depends on it are left out",
+            file=sys.stderr,
+            flush=True,
+        )
+    return sorted(graph.get_all_asset_keys() - dropped, key=lambda k: k.to_user_string())
+
+
 def run_build(
     paths: Paths,
     *,
@@ -70,9 +104,11 @@ def run_build(
             }
         },
     }
-    selection_keys = None
+    graph = defs.resolve_asset_graph()
     if selection:
-        selection_keys = list(dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
+        selection_keys = list(dg.AssetSelection.from_string(selection).resolve(graph))
+    else:
+        selection_keys = available_assets(graph, paths)
     with build_lock(paths):
         result = job.execute_in_process(
             run_config=run_config,

@@ -121,6 +121,10 @@ def land(
         raise RawStoreError(
             f"{info.name}: {original} looks like {media_type}, expected one of {', '.join(info.media_types)}"
         )
+    try:
+        entity = info.entity_of(file, original, stands_for)
+    except ValueError as exc:
+        raise RawStoreError(str(exc)) from None
     accessed = accessed or info.accessed_from_name(original) or dt.date.today()
     published, basis = info.published_from_file(file)
     digest = sha256_of(file)
@@ -138,7 +142,7 @@ def land(
         "original_name": original,
         "producer": info.producer,
         "title": info.title if not sample else f"SAMPLE DATA — synthetic, not for citation: {info.title}",
-        "download_url": download_url if download_url is not None else info.download_url,
+        "download_url": download_url if download_url is not None else (stands_for or info.download_url),
         "landing_page_url": info.landing_page_url,
         "accessed": accessed.isoformat(),
         "published": published.isoformat() if published else None,
@@ -154,7 +158,7 @@ def land(
         "status": "accepted",
         "rejection_reason": None,
         "stands_for": stands_for,
-        "entity": info.entity_of(file, original, stands_for),
+        "entity": entity,
     }
     if http:
         record["http"] = http

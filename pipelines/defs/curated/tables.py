@@ -17,6 +17,7 @@ def curated_table(
     doc: dict,
     *,
     extra_metadata: str | None = None,
+    allow_empty: bool = False,
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
     `extra_metadata`: an SQL query returning one row whose columns are added to the metadata."""
@@ -46,7 +47,12 @@ def curated_table(
         context.log.info(f"curated.{table}: {rows} rows")
         return dg.MaterializeResult(metadata=metadata)
 
-    @dg.asset_check(asset=dg.AssetKey(["curated", table]), blocking=True, name="non_empty_unique_key")
+    @dg.asset_check(
+        asset=dg.AssetKey(["curated", table]),
+        blocking=True,
+        name="non_empty_unique_key",
+        description=f"{'Unique' if allow_empty else 'Non-empty, with a unique'} key ({', '.join(key)}).",
+    )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         columns = ", ".join(key)
         with warehouse.connect() as con:
@@ -54,7 +60,7 @@ def curated_table(
                 f"select count(*), count(*) - count(distinct ({columns})) from curated.{table}"
             ).fetchall()[0]
         return dg.AssetCheckResult(
-            passed=bool(rows > 0 and duplicates == 0),
+            passed=bool((rows > 0 or allow_empty) and duplicates == 0),
             metadata={"rows": int(rows), "duplicate_keys": int(duplicates), "key": columns},
         )
 

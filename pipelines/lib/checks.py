@@ -1,0 +1,79 @@
+"""Check factories: a Great Expectations suite as a blocking check, and a warn-only 'unknown values' check."""
+
+from collections.abc import Callable
+
+import dagster as dg
+
+from pipelines.lib import meta
+from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.warehouse import Warehouse
+
+
+def summary(result: SuiteResult) -> dict:
+    keys = ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")
+    failed = [{k: r[k] for k in keys} for r in result.failures()]
+    return {
+        "expectations": dg.MetadataValue.int(len(result.rows)),
+        "failed": dg.MetadataValue.int(len(failed)),
+        "failed_expectations": dg.MetadataValue.json(failed),
+    }
+
+
+def gx_suite_check(
+    asset: dg.AssetKey,
+    name: str,
+    query: str,
+    expectations: Callable[[object], list[Expectation]],
+    description: str,
+) -> dg.AssetChecksDefinition:
+    """Blocking check: `query` (read back from DuckDB) validated against `expectations(con)`."""
+    suite = asset.path[-1]
+
+    @dg.asset_check(asset=asset, blocking=True, name=name, description=description)
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            items = expectations(con)
+            frame = con.execute(query).df()
+            result = run_suite(suite, frame, items)
+            meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)
+        return dg.AssetCheckResult(passed=result.success, metadata=summary(result))
+
+    return _check
+
+
+def unknown_values_check(
+    asset: dg.AssetKey, name: str, query: str, description: str
+) -> dg.AssetChecksDefinition:
+    """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows."""
+
+    @dg.asset_check(asset=asset, blocking=False, name=name, description=description)
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            unknown = con.execute(query).fetchall()
+            meta.record_validation(
+                con,
+                asset.to_user_string(),
+                name,
+                asset.path[-1],
+                [
+                    {
+                        "expectation": "known values",
+                        "kwargs": {"kind": kind, "value": value},
+                        "success": False,
+                        "unexpected_count": rows,
+                        "element_count": None,
+                        "severity": "warn",
+                    }
+                    for kind, value, rows in unknown
+                ],
+            )
+        listing: dict[str, list] = {}
+        for kind, value, rows in unknown:
+            listing.setdefault(kind, []).append({"value": value, "rows": rows})
+        return dg.AssetCheckResult(
+            passed=not unknown,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"unknown": dg.MetadataValue.json(listing), "unknown_values": len(unknown)},
+        )
+
+    return _check
