@@ -62,8 +62,17 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
             reasons[key.to_user_string()] = f"{source}" + (f" ({prefix}…)" if prefix else "")
     if not missing:
         return None
-    keep = {dg.AssetKey(["curated", "source_snapshots"]), dg.AssetKey(["publish", "evidence_duckdb"])}
-    dropped = dg.AssetSelection.assets(*missing).downstream().resolve(graph) - keep
+    keep = {
+        dg.AssetKey(["curated", "source_snapshots"]),
+        dg.AssetKey(["publish", "evidence_duckdb"]),
+        dg.AssetKey(["reports", "static_images"]),
+    }
+    dropped, frontier = set(missing), list(missing)
+    while frontier:  # everything downstream, but not through the steps that use whatever was built
+        for child in graph.get(frontier.pop()).child_keys:
+            if child not in keep and child not in dropped:
+                dropped.add(child)
+                frontier.append(child)
     progress.REPORT.left_out = {name: reason for name, reason in sorted(reasons.items())}
     for name, reason in sorted(reasons.items()):
         print(

@@ -33,9 +33,14 @@ def test_sample_keeps_the_real_header_and_the_published_totals() -> None:
 
 
 def test_sample_snapshots_are_marked_sample(tmp_path) -> None:  # noqa: ANN001
-    (snapshot,) = write_sample(tmp_path / "raw")
-    assert snapshot.provenance["sample"] is True and snapshot.provenance["arrival"] == "sample"
-    assert snapshot.provenance["title"].startswith("SAMPLE DATA — synthetic, not for citation")
+    snapshots = write_sample(tmp_path / "raw")
+    assert {s.provenance["source"] for s in snapshots} >= {"iom_mmp", "unhcr_odp"}
+    for snapshot in snapshots:
+        assert snapshot.provenance["sample"] is True and snapshot.provenance["arrival"] == "sample"
+        assert snapshot.provenance["title"].startswith("SAMPLE DATA — synthetic, not for citation")
+    assert write_sample(tmp_path / "again") and [s.provenance["sha256"] for s in snapshots] == [
+        s.provenance["sha256"] for s in write_sample(tmp_path / "third")
+    ]
 
 
 def test_demo_build_labels_every_output_as_sample(paths) -> None:  # noqa: ANN001

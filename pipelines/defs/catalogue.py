@@ -11,6 +11,7 @@ import importlib.util
 import dagster as dg
 
 from pipelines.defs.curated.assets import source_snapshots
+from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 
 SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
@@ -44,5 +45,13 @@ curated_assets.append(snapshots_asset)
 curated_checks.append(snapshots_check)
 chart_assets = _gather([f"pipelines.defs.curated.{m}" for m in CHART_MODULES], "ASSETS")
 
-ASSETS = [*source_assets, *curated_assets, *chart_assets, publish_asset(_keys(curated_assets, "curated"))]
+images_asset = static_images_asset(_keys(chart_assets, "reports"))
+
+ASSETS = [
+    *source_assets,
+    *curated_assets,
+    *chart_assets,
+    images_asset,
+    publish_asset(_keys(curated_assets, "curated")),
+]
 CHECKS = [*source_checks, *curated_checks]

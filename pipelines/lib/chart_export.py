@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from pipelines.lib.chart_assets import (
     atomic_write,
@@ -81,6 +82,7 @@ def export_charts(
     static: bool = True,
     fragment_base: Path | None = None,
     vendor_dir: Path | None = None,
+    defer: bool = False,
 ) -> dict[str, dict[str, str]]:
     """Write every chart's files and return {name: {kind: path}}.
 
@@ -88,6 +90,8 @@ def export_charts(
     `charts_dir`); their relative asset URLs point from there. `vendor_dir` overrides vendor/topojson.
     Images are rendered before anything is written, so a rendering failure leaves the previous
     output intact. With `static=False` no PNG/SVG is rendered and stale ones are removed.
+    With `defer=True` (and static) the figures to render are queued beside the chart as
+    `<name>.pending.json`; `render_pending` then renders every queued chart in one browser session.
     """
     _validate(charts)
     charts_dir, assets_dir = Path(charts_dir), Path(assets_dir)
@@ -95,7 +99,7 @@ def export_charts(
     plotly_js = install_plotly_js(assets_dir)
     geo_names = {c.name: sorted(topojson_names(c.figure)) for c in charts if uses_geo(c.figure)}
     topo_dir = install_topojson(assets_dir, vendor_dir) if geo_names else None
-    images = _render(charts, topo_dir) if static else {}
+    images = _render(charts, topo_dir) if static and not defer else {}
 
     result: dict[str, dict[str, str]] = {}
     for chart in charts:
@@ -119,10 +123,12 @@ def export_charts(
         atomic_write(files["csv"], chart.data.to_csv(index=False, lineterminator="\n"))
         atomic_write(files["caption"], chart.caption.strip() + "\n")
         for fmt in ("png", "svg"):
-            if static:
+            if static and not defer:
                 atomic_write(files[fmt], images[(chart.name, fmt)])
-            else:
+            elif not static:
                 files.pop(fmt).unlink(missing_ok=True)
+        if static and defer:
+            atomic_write(out / f"{chart.name}{PENDING}", pio.to_json(_static_figure(chart), validate=False))
         result[chart.name] = {k: str(p) for k, p in files.items()}
     return result
 
@@ -139,3 +145,38 @@ def _render(charts: list[Chart], topo_dir: Path | None) -> dict[tuple[str, str],
             keys.append((chart.name, fmt))
     topojson_url = topo_dir.resolve().as_uri() + "/" if topo_dir is not None else None
     return dict(zip(keys, render_images(jobs, topojson_url=topojson_url), strict=True))
+
+
+PENDING = ".pending.json"
+
+
+def render_pending(
+    charts_dir: Path, assets_dir: Path, vendor_dir: Path | None = None
+) -> dict[str, dict[str, str]]:
+    """Renders PNG and SVG for every chart queued by `export_charts(defer=True)`, in one browser session,
+    then removes the queue files. Returns {name: {"png": path, "svg": path}}."""
+    queued = sorted(Path(charts_dir).glob(f"*/*{PENDING}"))
+    if not queued:
+        return {}
+    charts = []
+    for path in queued:
+        name = path.name[: -len(PENDING)]
+        figure = pio.from_json(path.read_text(encoding="utf-8"), skip_invalid=True)
+        charts.append(Chart(name, "", figure, pd.DataFrame(), ""))
+    uses_maps = any(uses_geo(c.figure) for c in charts)
+    topo_dir = install_topojson(Path(assets_dir), vendor_dir) if uses_maps else None
+    jobs: list[ImageJob] = []
+    for chart in charts:
+        width, height = int(chart.figure.layout.width or WIDTH), int(chart.figure.layout.height or HEIGHT)
+        for fmt in ("png", "svg"):
+            jobs.append(ImageJob(chart.figure, fmt, width, height, SCALE if fmt == "png" else 1))
+    topojson_url = topo_dir.resolve().as_uri() + "/" if topo_dir is not None else None
+    images = render_images(jobs, topojson_url=topojson_url)
+    written: dict[str, dict[str, str]] = {}
+    for index, (chart, path) in enumerate(zip(charts, queued, strict=True)):
+        for offset, fmt in enumerate(("png", "svg")):
+            target = path.parent / f"{chart.name}.{fmt}"
+            atomic_write(target, images[2 * index + offset])
+            written.setdefault(chart.name, {})[fmt] = str(target)
+        path.unlink()
+    return written

@@ -23,18 +23,28 @@ overlap as (
     group by 1
 ),
 
-final as (
+unhcr_to_date as (
     select
         o.year,
         o.through_month,
-        (select count(*) from unhcr as u where year(u.month) = o.year and u.month <= o.through_month) as unhcr_months,
-        (select sum(u.arrivals) from unhcr as u where year(u.month) = o.year and u.month <= o.through_month)
-            as unhcr_arrivals,
-        m.arrivals_ytd as ministry_arrivals_ytd,
-        unhcr_arrivals - m.arrivals_ytd as difference,
-        round(100.0 * (unhcr_arrivals - m.arrivals_ytd) / nullif(m.arrivals_ytd, 0), 2) as difference_percent
+        count(*) as unhcr_months,
+        sum(u.arrivals) as unhcr_arrivals
     from overlap as o
-    inner join ministry as m on m.report_date = last_day(o.through_month)
+    inner join unhcr as u on year(u.month) = o.year and u.month <= o.through_month
+    group by all
+),
+
+final as (
+    select
+        t.year,
+        t.through_month,
+        t.unhcr_months,
+        t.unhcr_arrivals,
+        m.arrivals_ytd as ministry_arrivals_ytd,
+        t.unhcr_arrivals - m.arrivals_ytd as difference,
+        round(100.0 * (t.unhcr_arrivals - m.arrivals_ytd) / nullif(m.arrivals_ytd, 0), 2) as difference_percent
+    from unhcr_to_date as t
+    inner join ministry as m on m.report_date = last_day(t.through_month)
 )
 
 select * from final

@@ -43,7 +43,9 @@ def arrival_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
               af.build_top_nationalities(top_data, sample=sample), top_data, caption),
     ]  # fmt: skip
     paths = warehouse.paths()
-    written = export_charts(charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images)
+    written = export_charts(
+        charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images, defer=True
+    )
     context.log.info(f"arrival charts written to {paths.charts_dir}")
     return dg.MaterializeResult(metadata={"charts": dg.MetadataValue.json(written), "sample": sample})
 

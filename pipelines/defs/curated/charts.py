@@ -50,7 +50,9 @@ def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
         ),
     ]
     paths = warehouse.paths()
-    written = export_charts(charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images)
+    written = export_charts(
+        charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images, defer=True
+    )
     context.log.info(f"charts written to {paths.charts_dir}")
     return dg.MaterializeResult(
         metadata={
