@@ -29,8 +29,7 @@ def italy_malta_data(monthly: pd.DataFrame) -> pd.DataFrame:
 
 def build_italy_malta_monthly(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
     """Monthly sea arrivals, Italy (bars styled by the source of each month) above Malta."""
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.08,
-                           subplot_titles=("Italy", "Malta"))  # fmt: skip
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     italy = data[data["country_iso3"] == "ITA"]
     for label, style in BASIS_STYLE.items():
         part = italy[italy["basis_label"] == label]
@@ -38,21 +37,22 @@ def build_italy_malta_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
             continue
         figure.add_bar(
             x=part["month"], y=part["arrivals"], name=label, row=1, col=1,
-            marker={"color": style["color"], "pattern": {"shape": style["pattern"]}},
+            marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fgcolor": "#ffffff", "solidity": 0.4}},
         )  # fmt: skip
     malta = data[data["country_iso3"] == "MLT"]
     figure.add_bar(x=malta["month"], y=malta["arrivals"], name="Malta (UNHCR)", row=2, col=1,
-                   marker={"color": "#56B4E9"}, showlegend=not malta.empty)  # fmt: skip
+                   marker={"color": "#009E73", "pattern": {"shape": ""}}, showlegend=not malta.empty)  # fmt: skip
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Sea arrivals to Italy and Malta by month, and the source of each month", sample),
         margin=_top_margin(sample),
+        height=620,
         barmode="overlay",
         bargap=0.05,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
     )
-    figure.update_yaxes(title_text="People", row=1, col=1)
-    figure.update_yaxes(title_text="People", row=2, col=1)
+    figure.update_yaxes(title_text="Italy (people)", row=1, col=1)
+    figure.update_yaxes(title_text="Malta (people)", row=2, col=1)
     return figure
 
 
@@ -91,7 +91,8 @@ def build_top_nationalities(data: pd.DataFrame, *, sample: bool = False) -> go.F
         figure.add_scatter(
             x=part["year"], y=part["rank"], mode="markers+text", name=name, text=part["nationality_key"],
             textposition="middle right", textfont={"size": 10},
-            marker={"symbol": symbol, "size": (part["arrivals"] / max(data["arrivals"].max(), 1)) ** 0.5 * 40 + 4,
+            marker={"symbol": symbol, "color": color, "opacity": 0.8,
+                    "size": (part["arrivals"] / max(data["arrivals"].max(), 1)) ** 0.5 * 24 + 5,
                     "sizemode": "diameter", "line": {"width": 0.5, "color": "#333"}},
             customdata=part[["nationality", "arrivals", "through"]].astype(str),
             hovertemplate="%{customdata[0]}: %{customdata[1]} arrivals (to %{customdata[2]})<extra></extra>",
@@ -102,6 +103,7 @@ def build_top_nationalities(data: pd.DataFrame, *, sample: bool = False) -> go.F
         margin=_top_margin(sample),
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
     )
-    figure.update_yaxes(autorange="reversed", title_text="Rank in the year", dtick=1)
+    figure.update_layout(height=620)
+    figure.update_yaxes(range=[10.6, 0.4], title_text="Rank in the year", dtick=1)
     figure.update_xaxes(dtick=1, title_text=None)
     return figure

@@ -13,18 +13,30 @@ SAMPLE_LABEL = "SAMPLE DATA — synthetic, not for citation"
 
 
 def caption_for(snapshots: pd.DataFrame, note: str = "") -> str:
-    """Names every source file the figure rests on, with its dates and licence."""
+    """Names every source the figure rests on, with its files, dates and licence (one sentence per source)."""
     parts = []
-    for row in snapshots.itertuples():
-        published = f", published {_date(row.published)}" if pd.notna(row.published) else ""
-        parts.append(
-            f"Source: {row.citation} (file {row.original_name}, sha256 {row.sha256[:12]}, "
-            f"accessed {_date(row.accessed)}{published}). Licence: {row.licence}."
-        )
-    text = " ".join(parts) + (f" {note}" if note else "")
+    for citation, group in snapshots.groupby("citation", sort=True):
+        names = sorted(group["original_name"].unique())
+        if len(names) <= 2:
+            files = "file " + " and ".join(
+                f"{n} (sha256 {group.loc[group['original_name'] == n, 'sha256'].iloc[0][:12]})" for n in names
+            )
+        else:
+            files = f"{len(names)} files"
+        accessed = sorted({_date(v) for v in group["accessed"]})
+        published = sorted({_date(v) for v in group["published"].dropna()})
+        dates = f"accessed {_span(accessed)}" + (f", published {_span(published)}" if published else "")
+        parts.append(f"Source: {citation} ({files}, {dates}). Licence: {group['licence'].iloc[0]}.")
+    text = " ".join(parts)
+    text += " Exact files and checksums: curated.source_snapshots."
+    text += f" {note}" if note else ""
     if snapshots["sample"].any():
         text = f"{SAMPLE_LABEL}. " + text
     return text
+
+
+def _span(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}"
 
 
 def _date(value: object) -> str:
