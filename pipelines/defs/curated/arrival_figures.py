@@ -81,9 +81,9 @@ def top_nationalities_data(by_nationality: pd.DataFrame, top: int = 10) -> pd.Da
 def build_top_nationalities(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
     """The ten largest nationalities among arrivals to Italy each year: rank by year, sized by arrivals."""
     figure = go.Figure()
-    for source, name, symbol in (
-        ("italy_moi", "Ministry of the Interior", "circle"),
-        ("unhcr_odp", "UNHCR", "diamond"),
+    for source, name, symbol, color in (
+        ("italy_moi", "Ministry of the Interior", "circle", "#E69F00"),
+        ("unhcr_odp", "UNHCR", "diamond", "#0072B2"),
     ):
         part = data[data["source"] == source]
         if part.empty:
