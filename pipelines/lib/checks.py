@@ -44,9 +44,10 @@ def gx_suite_check(
 def unknown_values_check(
     asset: dg.AssetKey, name: str, query: str, description: str
 ) -> dg.AssetChecksDefinition:
-    """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows."""
+    """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows.
+    Declared blocking so it runs before anything downstream, but its WARN severity never stops the build."""
 
-    @dg.asset_check(asset=asset, blocking=False, name=name, description=description)
+    @dg.asset_check(asset=asset, blocking=True, name=name, description=description)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
             unknown = con.execute(query).fetchall()

@@ -142,7 +142,11 @@ def land(
         "original_name": original,
         "producer": info.producer,
         "title": info.title if not sample else f"SAMPLE DATA — synthetic, not for citation: {info.title}",
-        "download_url": download_url if download_url is not None else (stands_for or info.download_url),
+        "download_url": download_url
+        if download_url is not None
+        else (
+            stands_for or next((d.url for d in info.download_list() if d.entity == entity), info.download_url)
+        ),
         "landing_page_url": info.landing_page_url,
         "accessed": accessed.isoformat(),
         "published": published.isoformat() if published else None,
@@ -214,22 +218,23 @@ def select_snapshot(
     raw_dir: Path, source: str, pin: str | None = None, entity: str | None = None
 ) -> Snapshot:
     """The newest accepted snapshot (of `entity`, when given), or the one named by `pin` (stored name, original
-    name or sha256 prefix)."""
-    snapshots = list_snapshots(raw_dir, source)
-    if entity is not None:
-        snapshots = [s for s in snapshots if s.provenance.get("entity", "all") == entity]
+    name or sha256 prefix). A pin naming a file of another entity of the same source leaves this entity on
+    its newest snapshot."""
+    every = list_snapshots(raw_dir, source)
+    snapshots = [s for s in every if entity is None or s.provenance.get("entity", "all") == entity]
     if pin:
         matches = [
             s
-            for s in snapshots
+            for s in every
             if pin in (s.name, s.provenance["original_name"]) or s.provenance["sha256"].startswith(pin)
         ]
         if len(matches) != 1:
-            names = ", ".join(s.name for s in snapshots) or "none"
+            names = ", ".join(s.name for s in every) or "none"
             raise RawStoreError(
                 f"{source}: snapshot {pin!r} matches {len(matches)} snapshots (have: {names})"
             )
-        return matches[0]
+        if entity is None or matches[0].provenance.get("entity", "all") == entity:
+            return matches[0]
     if not snapshots:
         what = f"{source} ({entity})" if entity else source
         raise RawStoreError(

@@ -1,9 +1,11 @@
 """Factory for curated tables: an asset that runs sql/curated/<table>.sql, documents the table with
 COMMENT ON, and a blocking check that the table is non-empty with a unique key."""
 
+from collections.abc import Callable
+
 import dagster as dg
 
-from pipelines.lib import sql
+from pipelines.lib import meta, sql
 from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.warehouse import Warehouse
 
@@ -18,6 +20,7 @@ def curated_table(
     *,
     extra_metadata: str | None = None,
     allow_empty: bool = False,
+    setup: Callable[[object], None] | None = None,
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
     `extra_metadata`: an SQL query returning one row whose columns are added to the metadata."""
@@ -31,6 +34,8 @@ def curated_table(
     )
     def _build(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
+            if setup is not None:
+                setup(con)
             rows = sql.build_table(con, "curated", table)
             sql.comment_table(con, f"curated.{table}", doc["comment"], doc["columns"])
             metadata = table_metadata(con, f"curated.{table}")
@@ -59,8 +64,13 @@ def curated_table(
             rows, duplicates = con.execute(
                 f"select count(*), count(*) - count(distinct ({columns})) from curated.{table}"
             ).fetchall()[0]
+            passed = bool((rows > 0 or allow_empty) and duplicates == 0)
+            meta.record_validation(con, f"curated/{table}", "non_empty_unique_key", table, [
+                {"expectation": "non-empty, unique key" if not allow_empty else "unique key", "kwargs": {"key": key},
+                 "success": passed, "unexpected_count": int(duplicates), "element_count": int(rows), "severity": "error"}
+            ])  # fmt: skip
         return dg.AssetCheckResult(
-            passed=bool((rows > 0 or allow_empty) and duplicates == 0),
+            passed=passed,
             metadata={"rows": int(rows), "duplicate_keys": int(duplicates), "key": columns},
         )
 

@@ -124,7 +124,7 @@ def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=False, name="known_routes_and_regions")
+@dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_routes_and_regions")
 def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every route and region is one the label files know; unknown labels warn with the list (they stay in the
     data under the publisher's label until the mapping file says what they are)."""

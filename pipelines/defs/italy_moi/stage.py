@@ -1,0 +1,91 @@
+"""The work shared by the italy_moi assets: loading a file into its raw table, building a staging table."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.defs.italy_moi import read
+from pipelines.defs.italy_moi.docs import TABLES
+from pipelines.defs.italy_moi.source import FILES
+from pipelines.lib import meta, raw_store, sql
+from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
+from pipelines.lib.tabular import rejecting
+from pipelines.lib.warehouse import Warehouse
+
+SOURCE = read.SOURCE
+
+
+def load_raw(warehouse: Warehouse, entity: str) -> dg.MaterializeResult:
+    """Loads the newest snapshot of `entity` as text into its raw table and records which file it was."""
+    read.refuse_unrecognised(warehouse.paths().raw_dir)
+    snapshot = warehouse.snapshot(SOURCE, entity=entity)
+    table = FILES[entity][1]
+    with rejecting(snapshot):
+        frame = read.read_snapshot(snapshot, entity)
+    frame["_source_file"] = snapshot.name
+    with warehouse.connect() as con:
+        con.register("incoming", frame)
+        con.execute(f"create or replace table {table} as select * from incoming")
+        con.unregister("incoming")
+        meta.record_snapshot(con, snapshot, table, entity, len(frame))
+        metadata = table_metadata(con, table, preview_rows=3)
+    return dg.MaterializeResult(
+        metadata={**metadata, **snapshot_metadata(snapshot), "entity": entity},
+        data_version=dg.DataVersion(snapshot.provenance["sha256"]),
+    )
+
+
+def iso_codes() -> pd.DataFrame:
+    """ISO 3166-1 alpha-2 → alpha-3 and English name, from pycountry."""
+    import pycountry
+
+    return pd.DataFrame(
+        [(c.alpha_2, c.alpha_3, c.name) for c in pycountry.countries], columns=["iso2", "iso3", "name"]
+    )
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, entity: str) -> None:
+    if entity == "nationality_ytd":
+        con.register("codes", iso_codes())
+        con.execute("create or replace temp table italy_moi__iso_codes as select * from codes")
+        con.unregister("codes")
+
+
+def build_staging(warehouse: Warehouse, entity: str, table: str, counts_sql: str | None = None) -> dict:
+    """Checks the raw cells, builds staging.<table> from its SQL file, and returns its metadata: the cleaning
+    decisions counted from `cleaning_notes`, plus the figures `counts_sql` (one row) reports."""
+    raw_table = FILES[entity][1]
+    qualified = f"staging.{table}"
+    with warehouse.connect() as con:
+        file = con.execute(
+            "select file from meta.snapshots_used where raw_table = ?", [raw_table]
+        ).fetchall()[0][0]
+        frame = con.execute(f"select * from {raw_table}").df()
+        with rejecting(raw_store.find_snapshot(warehouse.paths().raw_dir, SOURCE, file)):
+            checked = read.validate_cells(frame, entity, file)
+        _prepare(con, entity)
+        sql.build_table(con, "staging", table)
+        text, columns = TABLES[table]
+        sql.comment_table(con, qualified, text, columns)
+        decisions = {}
+        if "cleaning_notes" in columns:
+            decisions = dict(
+                con.execute(
+                    f"select split_part(note, ':', 1), count(*) from "
+                    f"(select unnest(cleaning_notes) as note from {qualified}) group by 1 order by 1"
+                ).fetchall()
+            )
+        counts = {}
+        if counts_sql:
+            cursor = con.execute(counts_sql)
+            names = [d[0] for d in cursor.description]
+            counts = {n: int(v or 0) for n, v in zip(names, cursor.fetchall()[0], strict=True)}
+        metadata = table_metadata(con, qualified)
+    return {
+        **metadata,
+        **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
+        "cleaning_decisions": dg.MetadataValue.json(decisions),
+        "cells_parsed": dg.MetadataValue.json(checked),
+    }
