@@ -91,7 +91,7 @@ def gx_reports_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=NATIONALITY_KEY, blocking=False, name="known_nationalities")
+@dg.asset_check(asset=NATIONALITY_KEY, blocking=True, name="known_nationalities")
 def known_nationalities(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every ISO code is one ISO 3166-1 knows, and every published name (with its code) is one
     nationalities.csv lists; unknown ones warn with the list (they stay in the data as published)."""
@@ -121,7 +121,7 @@ def known_nationalities(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=NATIONALITY_KEY, blocking=False, name="year_to_date_non_decreasing")
+@dg.asset_check(asset=NATIONALITY_KEY, blocking=True, name="year_to_date_non_decreasing")
 def year_to_date_non_decreasing(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Within a year, the report's total and each listed nationality's year-to-date figure never decrease from
     one report to the next that lists them; a decrease warns with the numbers (a revision; the figures stay as
