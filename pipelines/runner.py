@@ -62,11 +62,8 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
             reasons[key.to_user_string()] = f"{source}" + (f" ({prefix}…)" if prefix else "")
     if not missing:
         return None
-    keep = {
-        dg.AssetKey(["curated", "source_snapshots"]),
-        dg.AssetKey(["publish", "evidence_duckdb"]),
-        dg.AssetKey(["reports", "static_images"]),
-    }
+    # Steps that use whatever was built (source_snapshots, validation_results, static images, the brief, publish)
+    keep = {k for k in graph.get_all_asset_keys() if (graph.get(k).metadata or {}).get("uses_what_was_built")}
     dropped, frontier = set(missing), list(missing)
     while frontier:  # everything downstream, but not through the steps that use whatever was built
         for child in graph.get(frontier.pop()).child_keys:

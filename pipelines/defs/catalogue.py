@@ -10,7 +10,7 @@ import importlib.util
 
 import dagster as dg
 
-from pipelines.defs.curated.assets import source_snapshots
+from pipelines.defs.curated.assets import source_snapshots, validation_results
 from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 
@@ -43,6 +43,11 @@ curated_checks = _gather([f"pipelines.defs.curated.{m}" for m in CURATED_MODULES
 snapshots_asset, snapshots_check = source_snapshots(_keys(source_assets, "raw"))
 curated_assets.append(snapshots_asset)
 curated_checks.append(snapshots_check)
+results_asset, results_check = validation_results(
+    _keys(source_assets, "staging") + _keys(curated_assets, "curated")
+)
+curated_assets.append(results_asset)
+curated_checks.append(results_check)
 chart_assets = _gather([f"pipelines.defs.curated.{m}" for m in CHART_MODULES], "ASSETS")
 
 images_asset = static_images_asset(_keys(chart_assets, "reports"))

@@ -16,6 +16,7 @@ def publish_asset(curated_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="publish",
         kinds={"duckdb", "parquet"},
         description=_publish.__doc__,
+        metadata={"uses_what_was_built": True},
     )
     def evidence_duckdb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         return _publish(context, warehouse)

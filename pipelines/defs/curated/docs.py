@@ -47,6 +47,25 @@ TABLES: dict[str, dict] = {
             "dead_and_missing": "Sum of dead and missing",
         },
     },
+    "validation_results": {
+        "comment": (
+            "One row per expectation of every check of the last build: the Great Expectations suites on the staging "
+            "tables, the key checks on the curated tables and the warn-only checks (unknown labels, reconciliation). "
+            "severity 'error' failures stop publishing; 'warn' failures are reported and do not."
+        ),
+        "columns": {
+            "asset": "Table checked (layer/table)",
+            "check_name": "Dagster asset check",
+            "suite": "Expectation suite",
+            "expectation": "Expectation (Great Expectations class name, or a plain description)",
+            "kwargs": "Its arguments, as JSON",
+            "success": "Whether it passed",
+            "severity": "error (blocks publishing) or warn",
+            "unexpected_count": "Rows (or values) that failed it",
+            "element_count": "Rows checked",
+            "checked_at": "When it ran (UTC)",
+        },
+    },
     "source_snapshots": {
         "comment": (
             "One row per file loaded into a raw table by the last build: the stored file, its sha256, access and publication dates, "

@@ -10,7 +10,7 @@ KEY = dg.AssetKey(["reports", "static_images"])
 
 def static_images_asset(chart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(key=KEY, deps=chart_keys, group_name="reports", kinds={"png", "svg"},
-              description=_static_images.__doc__)  # fmt: skip
+              description=_static_images.__doc__, metadata={"uses_what_was_built": True})  # fmt: skip
     def static_images(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         return _static_images(context, warehouse)
 

@@ -21,6 +21,7 @@ def curated_table(
     extra_metadata: str | None = None,
     allow_empty: bool = False,
     setup: Callable[[object], None] | None = None,
+    uses_what_was_built: bool = False,
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
     `extra_metadata`: an SQL query returning one row whose columns are added to the metadata."""
@@ -31,6 +32,7 @@ def curated_table(
         group_name=GROUP,
         kinds={"duckdb", "sql"},
         description=doc["comment"],
+        metadata={"uses_what_was_built": True} if uses_what_was_built else None,
     )
     def _build(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
