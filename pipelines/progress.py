@@ -69,7 +69,7 @@ class _ProgressHandler(logging.Handler):
             error = event.event_specific_data.error
             message = error.message.strip() if error else record.getMessage()
             cause = error.cause.message.strip() if error and error.cause else ""
-            detail = cause or message
+            detail = " ".join((cause or message).split())[:600]
             REPORT.failures.append(f"{step}: {detail}")
             self._say(f"  ✘ {step} FAILED: {detail}")
         elif kind == "STEP_SKIPPED":

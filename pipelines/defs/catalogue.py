@@ -16,7 +16,7 @@ from pipelines.defs.publish import publish_asset
 
 SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
 CURATED_MODULES = ("assets", "arrivals", "trafficking", "route")
-CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts")
+CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts")
 
 
 def _present(module: str) -> bool:

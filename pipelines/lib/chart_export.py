@@ -57,6 +57,7 @@ class Chart:
 
 def _static_figure(chart: Chart) -> go.Figure:
     out = go.Figure(chart.figure)
+    out.update_layout(updatemenus=[], sliders=[])  # controls do nothing on paper
     if not out.layout.title.text:
         out.update_layout(title_text=html.escape(chart.title, quote=False))
     if not any(a.name == CAPTION_NAME for a in out.layout.annotations):

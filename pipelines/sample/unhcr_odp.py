@@ -18,7 +18,7 @@ SEED = 20191231
 # UNHCR's published sea arrivals to Italy.
 ITALY = {2014: 170100, 2015: 153842, 2016: 181436, 2017: 119369, 2018: 23370, 2019: 10565}
 OTHER = {"malta_sea_monthly": 1500, "greece_sea_monthly": 40000, "greece_land_monthly": 9000,
-         "spain_sea_monthly": 20000, "spain_land_monthly": 6000, "spain_atlantic_monthly": 2000,
+         "spain_sea_monthly": 20000, "spain_land_monthly": 6000, "spain_atlantic_monthly": 20000,
          "cyprus_sea_monthly": 800}  # fmt: skip
 ORIGINS = [("NIG", "Nigeria", 0.18), ("ERT", "Eritrea", 0.12), ("GUI", "Guinea", 0.09), ("ICO", "Côte d'Ivoire", 0.09),
            ("BGD", "Bangladesh", 0.08), ("SUD", "Sudan", 0.07), ("TUN", "Tunisia", 0.07), ("MLI", "Mali", 0.06),

@@ -99,29 +99,51 @@ def central_med_map_data(incidents: pd.DataFrame) -> pd.DataFrame:
     return incidents.loc[keep, columns].sort_values(["incident_date", "incident_id"]).reset_index(drop=True)
 
 
-def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
-    """Central Mediterranean incidents placed at their coordinates, sized by dead and missing."""
+def _map_trace(data: pd.DataFrame, sizeref: float, visible: bool, name: str, colorbar: bool) -> go.Scattergeo:
     size = data["dead_and_missing"].clip(lower=1)
-    figure = go.Figure(
-        go.Scattergeo(
-            lat=data["lat"],
-            lon=data["lon"],
-            mode="markers",
-            marker={
-                "size": size,
-                "sizemode": "area",
-                "sizeref": 2.0 * max(float(size.max()), 1.0) / 40.0**2,
-                "sizemin": 2,
-                "color": data["year"],
-                "colorscale": "Cividis",
-                "colorbar": {"title": "Year"},
-                "line": {"width": 0.5, "color": "#333"},
-                "opacity": 0.75,
-            },
-            customdata=data[["incident_id", "incident_date", "dead_and_missing"]].astype(str),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]} dead and missing<extra></extra>",
-        )
+    return go.Scattergeo(
+        lat=data["lat"],
+        lon=data["lon"],
+        mode="markers",
+        name=name,
+        visible=visible,
+        marker={
+            "size": size,
+            "sizemode": "area",
+            "sizeref": sizeref,
+            "sizemin": 2,
+            "color": data["year"],
+            "colorscale": "Cividis",
+            "cmin": float(data["year"].min()) if len(data) else 0,
+            "cmax": float(data["year"].max()) if len(data) else 1,
+            "colorbar": {"title": "Year"} if colorbar else None,
+            "showscale": colorbar,
+            "line": {"width": 0.5, "color": "#333"},
+            "opacity": 0.75,
+        },
+        customdata=data[["incident_id", "incident_date", "dead_and_missing"]].astype(str),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]} dead and missing<extra></extra>",
     )
+
+
+def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Central Mediterranean incidents placed at their coordinates, sized by dead and missing, with a year
+    selector (all years by default, which is also what the static images show)."""
+    sizeref = (
+        2.0 * max(float(data["dead_and_missing"].clip(lower=1).max()) if len(data) else 1.0, 1.0) / 40.0**2
+    )
+    years = sorted(int(y) for y in data["year"].dropna().unique())
+    figure = go.Figure([_map_trace(data, sizeref, True, "All years", True)])
+    for year in years:
+        part = data[data["year"] == year]
+        figure.add_trace(_map_trace(part.assign(year=year), sizeref, False, str(year), False))
+    buttons = [
+        {"label": "All years", "method": "update", "args": [{"visible": [True] + [False] * len(years)}]}
+    ]
+    for index, year in enumerate(years):
+        visible = [False] * (len(years) + 1)
+        visible[index + 1] = True
+        buttons.append({"label": str(year), "method": "update", "args": [{"visible": visible}]})
     figure.update_geos(
         projection_type="mercator",
         lataxis_range=[29, 41],
@@ -138,5 +160,17 @@ def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
         template=TEMPLATE,
         title=_title("Central Mediterranean: incidents by dead and missing", sample),
         margin=_top_margin(sample),
+        showlegend=False,
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 1.0,
+                "xanchor": "right",
+                "y": 1.08,
+                "yanchor": "bottom",
+                "showactive": True,
+            }
+        ],  # fmt: skip
     )
     return figure
