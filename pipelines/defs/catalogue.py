@@ -11,6 +11,7 @@ import importlib.util
 import dagster as dg
 
 from pipelines.defs.curated.assets import source_snapshots, validation_results
+from pipelines.defs.curated.brief import brief_asset
 from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 
@@ -51,12 +52,16 @@ curated_checks.append(results_check)
 chart_assets = _gather([f"pipelines.defs.curated.{m}" for m in CHART_MODULES], "ASSETS")
 
 images_asset = static_images_asset(_keys(chart_assets, "reports"))
+brief = brief_asset(
+    [*_keys(chart_assets, "reports"), *images_asset.keys, results_asset.key, snapshots_asset.key]
+)
 
 ASSETS = [
     *source_assets,
     *curated_assets,
     *chart_assets,
     images_asset,
+    brief,
     publish_asset(_keys(curated_assets, "curated")),
 ]
 CHECKS = [*source_checks, *curated_checks]

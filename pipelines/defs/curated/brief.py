@@ -1,0 +1,120 @@
+"""The evidence brief: reports/index.html (key figures with citations, every chart, the data vintages),
+reports/validation/index.html, and the data dictionary (HTML and CSV)."""
+
+import datetime as dt
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.defs.curated import brief_page
+from pipelines.defs.curated.evidence_charts import latest_complete_year
+from pipelines.lib.chart_assets import atomic_write
+from pipelines.lib.warehouse import Warehouse
+
+KEY = dg.AssetKey(["reports", "evidence_brief"])
+# Charts in the order the brief shows them; any other chart of the build follows.
+ORDER = [
+    "central_med_arrivals_dead_missing_monthly", "route_mortality_yearly", "central_med_incident_map",
+    "central_med_flows_sankey", "italy_malta_sea_arrivals_monthly", "italy_arrivals_top_nationalities",
+    "central_med_dead_missing_monthly", "mmp_source_quality_by_year",
+]  # fmt: skip
+
+
+def _citation(snapshots: pd.DataFrame, sources: list[str]) -> str:
+    rows = snapshots[snapshots["source"].isin(sources)]
+    parts = []
+    for citation, group in rows.groupby("citation"):
+        accessed = sorted({pd.Timestamp(v).date().isoformat() for v in group["accessed"]})
+        parts.append(f"{citation}, accessed {accessed[-1]}")
+    return "; ".join(parts) or "source not loaded in this build"
+
+
+def key_figures(con, snapshots: pd.DataFrame) -> tuple[list[dict], int | None]:  # noqa: ANN001
+    monthly = con.execute("select * from curated.central_med_monthly").df()
+    if monthly["arrivals_italy"].notna().sum() == 0:
+        return [], None
+    year = latest_complete_year(monthly)
+    in_year = monthly[pd.to_datetime(monthly["month"]).dt.year == year]
+    rate = con.execute(
+        "select mortality_per_1000 from curated.route_mortality_yearly where route = 'Central Mediterranean' and year = ?",
+        [year],
+    ).fetchall()
+    sources = sorted(set(in_year["arrivals_italy_source"].dropna()))
+    figures = [
+        {"label": f"Dead and missing on the Central Mediterranean route, {year}",
+         "value": f"{int(in_year['dead_and_missing'].sum()):,}", "citation": _citation(snapshots, ["iom_mmp"])},
+        {"label": f"Sea arrivals to Italy, {year}", "value": f"{int(in_year['arrivals_italy'].sum()):,}",
+         "citation": _citation(snapshots, sources)},
+        {"label": f"Deaths per 1,000 attempted crossings, Central Mediterranean, {year}",
+         "value": f"{rate[0][0]:.1f}" if rate and rate[0][0] is not None else "n/a",
+         "citation": _citation(snapshots, ["iom_mmp", *sources])},
+    ]  # fmt: skip
+    return figures, year
+
+
+def _fragments(charts_dir) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    found = {p.parent.name: p for p in sorted(charts_dir.glob("*/*.fragment.html"))}
+    names = [n for n in ORDER if n in found] + sorted(n for n in found if n not in ORDER)
+    return names, [found[n].read_text(encoding="utf-8") for n in names]
+
+
+def brief_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(key=KEY, deps=upstream, group_name="reports", kinds={"html"}, description=_brief.__doc__,
+              metadata={"uses_what_was_built": True})  # fmt: skip
+    def evidence_brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        return _brief(context, warehouse)
+
+    return evidence_brief
+
+
+def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """reports/index.html: the key figures of the latest complete year, each with its citation, every chart of the
+    build, the data vintages and links to the validation report and the data dictionary; a banner when any input
+    is sample data. Works from the file system and behind any web server, with no external network."""
+    paths = warehouse.paths()
+    built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with warehouse.connect() as con:
+        snapshots = con.execute("select * from curated.source_snapshots").df()
+        results = con.execute("select * from curated.validation_results").df()
+        figures, year = key_figures(con, snapshots) if _has(con, "central_med_monthly") else ([], None)
+        dictionary = con.execute(
+            'select t.table_name as "table", t.comment as table_description, c.column_name as "column", '
+            "c.data_type as type, coalesce(c.comment, '') as description from duckdb_tables() t "
+            "join duckdb_columns() c using (database_name, schema_name, table_name) "
+            "where t.schema_name = 'curated' and t.database_name = current_database() order by 1, c.column_index"
+        ).df()
+    sample = bool(snapshots["sample"].any())
+    names, fragments = _fragments(paths.charts_dir)
+    topojson = sorted(p.name for p in (paths.assets_dir / "topojson").glob("*.js"))
+    scripts = ["assets/plotly.min.js", *(f"assets/topojson/{n}" for n in topojson)]
+    failed = int(((~results["success"]) & (results["severity"] == "error")).sum()) if len(results) else 0
+    warned = int(((~results["success"]) & (results["severity"] == "warn")).sum()) if len(results) else 0
+    summary = f"{len(results)} validation expectations: {failed} failed, {warned} warnings."
+    page = brief_page.index_html(figures=figures, fragments=fragments, scripts=scripts, snapshots=snapshots,
+                                 sample=sample, built_at=built_at, checks_summary=summary)  # fmt: skip
+    atomic_write(paths.reports_dir / "index.html", page)
+    (paths.reports_dir / "validation").mkdir(parents=True, exist_ok=True)
+    atomic_write(
+        paths.reports_dir / "validation" / "index.html",
+        brief_page.validation_html(results, sample=sample, built_at=built_at),
+    )
+    atomic_write(paths.reports_dir / "data_dictionary.html", brief_page.dictionary_html(dictionary))
+    atomic_write(
+        paths.reports_dir / "data_dictionary.csv", dictionary.to_csv(index=False, lineterminator="\n")
+    )
+    context.log.info(f"brief written to {paths.reports_dir / 'index.html'}")
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(paths.reports_dir / "index.html")),
+            "charts": dg.MetadataValue.json(names),
+            "key_figures": dg.MetadataValue.json(figures),
+            "year": year,
+            "sample": sample,
+        }
+    )
+
+
+def _has(con, table: str) -> bool:  # noqa: ANN001
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
+        "and database_name = current_database()", [table]).fetchall()[0][0])  # fmt: skip

@@ -1,0 +1,131 @@
+"""HTML of the evidence brief, the validation report and the data dictionary. Pure functions: frames in,
+text out. Every value from the data is escaped, so a hostile string in a source file is shown, never run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import pandas as pd
+
+from pipelines.defs.curated.figures import SAMPLE_LABEL
+
+STYLE = """
+body{font-family:"Liberation Sans",Arial,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.7rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ccc}
+.banner{background:#fff3cd;border:2px solid #b8860b;padding:.8rem 1rem;font-weight:bold;font-size:1.1rem}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
+.figure{border:1px solid #ddd;padding:.8rem}.figure .value{font-size:1.8rem;font-weight:bold}
+.figure .cite{font-size:.8rem;color:#555}table{border-collapse:collapse;font-size:.85rem;width:100%}
+td,th{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;vertical-align:top}
+.fail{color:#a00;font-weight:bold}.warn{color:#8a6d00;font-weight:bold}.ok{color:#226622}
+figure.evidence-chart{margin:1.5rem 0}figcaption{font-size:.8rem;color:#555}
+"""
+
+
+def _e(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return escape(value.date().isoformat() if isinstance(value, pd.Timestamp) else value.isoformat())
+    return escape(str(value))
+
+
+def _table(frame: pd.DataFrame, columns: list[str]) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(r[c])}</td>" for c in columns) + "</tr>" for _, r in frame.iterrows()
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _page(title: str, body: str, head_extra: str = "") -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style>{head_extra}'
+        f"</head><body>{body}</body></html>\n"
+    )
+
+
+def banner(sample: bool) -> str:
+    return (
+        f'<p class="banner" role="alert">{_e(SAMPLE_LABEL)}: every figure on this page is synthetic.</p>'
+        if sample
+        else ""
+    )
+
+
+def key_figures_html(figures: list[dict]) -> str:
+    cards = []
+    for item in figures:
+        cards.append(
+            f'<div class="figure"><div class="label">{_e(item["label"])}</div>'
+            f'<div class="value">{_e(item["value"])}</div><div class="cite">{_e(item["citation"])}</div></div>'
+        )
+    return '<div class="figures">' + "".join(cards) + "</div>"
+
+
+def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str], snapshots: pd.DataFrame,
+               sample: bool, built_at: str, checks_summary: str) -> str:  # fmt: skip
+    head = "".join(f'<script src="{escape(s)}"></script>' for s in scripts)
+    vintages = _table(
+        snapshots, ["source", "original_name", "accessed", "published", "licence", "data_label", "sha256"]
+    )
+    body = (
+        banner(sample)
+        + "<h1>Evidence brief: irregular migration and trafficking on the Libya–EU (Central Mediterranean) route</h1>"
+        + f"<p>Built {_e(built_at)} from the data vintages listed below. {checks_summary} "
+        + '<a href="validation/index.html">Validation report</a> · <a href="data_dictionary.html">Data dictionary</a>'
+        + "</p><h2>Key figures</h2>"
+        + key_figures_html(figures)
+        + "<h2>Charts</h2>"
+        + "\n".join(fragments)
+        + "<h2>Data vintages used</h2>"
+        + vintages
+    )
+    return _page("Evidence brief: Libya–EU route", body, head)
+
+
+def validation_html(results: pd.DataFrame, *, sample: bool, built_at: str) -> str:
+    results = results.copy()
+    results["result"] = [
+        "passed" if ok else ("FAILED" if sev == "error" else "warning")
+        for ok, sev in zip(results["success"], results["severity"], strict=True)
+    ]
+    failed = results[results["result"] != "passed"]
+    summary = (
+        f"<p>{len(results)} expectations checked; {int((results['result'] == 'FAILED').sum())} failed, "
+        f"{int((results['result'] == 'warning').sum())} warnings.</p>"
+    )
+    columns = [
+        "asset",
+        "check_name",
+        "expectation",
+        "kwargs",
+        "result",
+        "unexpected_count",
+        "element_count",
+        "checked_at",
+    ]
+    body = (
+        banner(sample)
+        + f"<h1>Validation report</h1><p>Last build {_e(built_at)}. Checks that fail with severity error stop "
+        + "publishing; warnings are reported and do not.</p>"
+        + summary
+        + "<h2>Not passed</h2>"
+        + (_table(failed, columns) if len(failed) else "<p>None.</p>")
+        + "<h2>All expectations</h2>"
+        + _table(results, columns)
+        + '<p><a href="../index.html">Back to the brief</a></p>'
+    )
+    return _page("Validation report", body)
+
+
+def dictionary_html(dictionary: pd.DataFrame) -> str:
+    parts = ["<h1>Data dictionary</h1><p>Tables of <code>data/curated/evidence.duckdb</code> (schema curated), "
+             "also as Parquet in <code>data/curated/parquet/</code>.</p>"]  # fmt: skip
+    for table, rows in dictionary.groupby("table", sort=True):
+        parts.append(f"<h2 id='{_e(table)}'>{_e(table)}</h2><p>{_e(rows['table_description'].iloc[0])}</p>")
+        parts.append(_table(rows, ["column", "type", "description"]))
+    parts.append('<p><a href="index.html">Back to the brief</a></p>')
+    return _page("Data dictionary", "".join(parts))
