@@ -56,7 +56,7 @@ def test_bad_download_keeps_the_last_good_snapshot(
         monkeypatch.setenv("MIGRATION_URL_IOM_MMP", base + PATH)
         with pytest.raises(FetchError, match=message):
             download.refresh_source(paths, SOURCE)
-        failures = download.refresh_all(paths)
+        failures = download.refresh_all(paths, only=["iom_mmp"])
     assert failures == ["iom_mmp"]
     assert "building from the last good snapshot " + good.name in capsys.readouterr().err
     assert [s.path for s in raw_store.list_snapshots(paths.raw_dir, "iom_mmp")] == [good.path]

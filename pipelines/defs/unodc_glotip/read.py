@@ -1,0 +1,97 @@
+"""Reads a GLOTIP workbook as text (banner rows, header on row 3) and refuses cells staging cannot parse."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.defs.unodc_glotip.source import HEADER_ROW, NAME, SHEET
+from pipelines.lib.raw_store import Snapshot
+from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_xlsx_strict
+
+SOURCE = NAME
+HERE = Path(__file__).resolve().parent
+
+# What the staging model can parse. A cell that does not match (an empty one included) is an error.
+CELL_RULES = {
+    "Year": (r"(19|20)\d\d", "a year"),
+    "txtVALUE": (r"\d+|\d{1,3}(,\d{3})+|<\s*\d+", "a count ('12', '2,146') or a suppression marker ('<5')"),
+    "Indicator": (r".*\S.*", "an indicator"),
+    "Dimension": (r".*\S.*", "a dimension"),
+    "Sex": (r".*\S.*", "a sex"),
+    "Age": (r".*\S.*", "an age group"),
+}
+
+
+@cache
+def columns() -> dict[str, str]:
+    """{publisher column: snake_case column} from columns.csv."""
+    with open(HERE / "columns.csv", newline="", encoding="utf-8") as handle:
+        return {row["publisher_column"]: row["column"] for row in csv.DictReader(handle)}
+
+
+def check_header(headers: list[str], file: str) -> None:
+    present = [h for h in headers if h != ROW_COLUMN]
+    missing = [c for c in columns() if c not in present]
+    extra = [h for h in present if h not in columns()]
+    repeated = sorted({h for h in present if present.count(h) > 1})
+    if missing or extra or repeated:
+        raise SourceFormatError(
+            SOURCE,
+            file,
+            f"header does not match the GLOTIP country-data layout: missing column(s) {missing}, "
+            f"unexpected column(s) {extra}, repeated column(s) {repeated}",
+            row=HEADER_ROW,
+        )
+
+
+def read_snapshot(snapshot: Snapshot) -> pd.DataFrame:
+    """The workbook's data rows as text with the publisher's headers, plus `_source_row` (the sheet row)."""
+    frame, _banner = read_xlsx_strict(
+        snapshot.path, SOURCE, sheet=SHEET, header_row=HEADER_ROW, display_name=snapshot.name
+    )
+    check_header(list(frame.columns), snapshot.name)
+    if frame.empty:
+        raise SourceFormatError(SOURCE, snapshot.name, "has a header but no data rows")
+    return frame
+
+
+def validate_cells(frame: pd.DataFrame, file: str) -> dict[str, int]:
+    """Raises on the first cell staging cannot parse; returns the count of cells checked per column."""
+    checked = {}
+    for column, (pattern, meaning) in CELL_RULES.items():
+        values = frame[column].fillna("").str.strip()
+        bad = ~values.str.fullmatch(pattern).fillna(False)
+        if bad.any():
+            first = bad.idxmax()
+            raise SourceFormatError(
+                SOURCE,
+                file,
+                f"value {frame.at[first, column]!r} is not {meaning} ({int(bad.sum())} such cell(s) in this column)",
+                row=int(frame.at[first, ROW_COLUMN]),
+                column=column,
+            )
+        checked[column] = len(values)
+    unnamed = (frame["Iso3_code"].fillna("").str.strip() == "") & (
+        frame["Country"].fillna("").str.strip() == ""
+    )
+    if unnamed.any():
+        first = unnamed.idxmax()
+        raise SourceFormatError(
+            SOURCE,
+            file,
+            f"row names neither a country nor an area code ({int(unnamed.sum())} such row(s))",
+            row=int(frame.at[first, ROW_COLUMN]),
+            column="Iso3_code",
+        )
+    return checked
+
+
+def renamed_sql(raw_table: str, release: str) -> str:
+    """SELECT of `raw_table` with snake_case names, the release it is ('current' or 'previous') and provenance."""
+    parts = [f'"{publisher}"::varchar as {column}' for publisher, column in columns().items()]
+    parts += [f"'{release}' as release", "_source_file as source_file", f"{ROW_COLUMN} as source_row"]
+    return "select " + ", ".join(parts) + f" from {raw_table}"
