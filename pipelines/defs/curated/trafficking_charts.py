@@ -86,7 +86,7 @@ def trafficking_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) 
     charts, skipped = _charts(victims, snapshots)
     paths = warehouse.paths()
     written = (
-        export_charts(charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images)
+        export_charts(charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images, defer=True)
         if charts
         else {}
     )

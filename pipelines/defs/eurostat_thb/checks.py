@@ -81,7 +81,7 @@ def gx_observations_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=result.success, metadata={**_summary(result), "last_year": last_year})
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=False, name="known_codes")
+@dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_codes")
 def known_codes(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every indicator, category, sex, age and geo code is one datasets.toml (or ISO 3166-1) knows; unknown codes
     warn with the list and stay in the data under their code."""
@@ -101,7 +101,7 @@ def known_codes(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=False, name="datasets_present")
+@dg.asset_check(asset=STAGING_KEY, blocking=True, name="datasets_present")
 def datasets_present(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every dataset datasets.toml names has a snapshot in this build; a missing one warns (the others are used)."""
     with warehouse.connect() as con:

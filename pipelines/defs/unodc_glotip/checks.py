@@ -81,7 +81,7 @@ def gx_subregion_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=COUNTRY_KEY, blocking=False, name="national_totals_consistent")
+@dg.asset_check(asset=COUNTRY_KEY, blocking=True, name="national_totals_consistent")
 def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     """A national total (dimension, sex and age 'Total') that is suppressed while its breakdown by sex or by age
     adds up to 5 or more, or that is smaller than what that breakdown adds up to (suppressed parts counted as 0),
@@ -105,7 +105,7 @@ def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=RECORDS_KEY, blocking=False, name="citizenship_labels_mapped")
+@dg.asset_check(asset=RECORDS_KEY, blocking=True, name="citizenship_labels_mapped")
 def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every citizenship and country-of-repatriation label of the release in use maps to ISO3 or is listed in
     category_overrides.csv as not a country; unmapped labels warn with the list (they stay as published with
@@ -125,7 +125,7 @@ def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=RECORDS_KEY, blocking=False, name="known_labels")
+@dg.asset_check(asset=RECORDS_KEY, blocking=True, name="known_labels")
 def known_labels(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every indicator, dimension, sex, age and unit label is one the pipeline knows (indicator_labels.csv and
     the lists in expectations.py); unknown ones warn with the list and stay in the data as published."""
