@@ -16,7 +16,9 @@ help:
 	@echo "make refresh  download every source live, then build into data/"
 	@echo "make build    build from the raw store in data/ without network access"
 	@echo "make ui       serve the Dagster UI on http://127.0.0.1:3000"
-	@echo "make lint     ruff and sqlfluff"
+	@echo "make lint     ruff"
+	@echo "make reliability  the reliability suite (bad inputs, kills, concurrent readers, network faults)"
+	@echo "make bench    the benchmarks (full, no-change and single-source rebuilds, the peer script, scale)"
 
 # uv itself is installed into a private virtual environment, so nothing touches the system Python.
 $(UV):
@@ -53,7 +55,15 @@ demo: setup
 	@echo "  charts:   $(DEMO_REPORTS)/charts/"
 
 test: setup
-	$(RUN) pytest
+	$(RUN) pytest -m "not reliability"
+
+# Bad inputs, kills, concurrent readers, network faults, idempotence, security; prints its figures.
+reliability: setup
+	$(RUN) pytest -m reliability tests/reliability -q
+
+# Benchmarks print figures (medians of several runs) and write reports/benchmarks/*.json; nothing asserts a time.
+bench: setup
+	$(RUN) python -m benchmarks.run
 
 build: setup
 	$(RUN) migration-evidence build --offline
