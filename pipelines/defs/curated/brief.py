@@ -16,7 +16,8 @@ KEY = dg.AssetKey(["reports", "evidence_brief"])
 ORDER = [
     "central_med_arrivals_dead_missing_monthly", "route_mortality_yearly", "central_med_incident_map",
     "central_med_flows_sankey", "italy_malta_sea_arrivals_monthly", "italy_arrivals_top_nationalities",
-    "central_med_dead_missing_monthly", "mmp_source_quality_by_year",
+    "nexus_arrivals_vs_trafficking_victims", "italy_detected_victims_by_form", "eu_registered_victims_by_citizenship",
+    "central_med_dead_missing_monthly", "mmp_source_quality_by_year", "glotip_revisions",
 ]  # fmt: skip
 
 
@@ -52,6 +53,28 @@ def key_figures(con, snapshots: pd.DataFrame) -> tuple[list[dict], int | None]: 
     return figures, year
 
 
+def trafficking_figures(con, snapshots: pd.DataFrame) -> list[dict]:  # noqa: ANN001
+    """Latest UNODC detected victims in Italy and Eurostat registered victims in the EU, never added together."""
+    found = []
+    italy = con.execute(
+        "select year, value from curated.thb_victims where source = 'unodc_glotip' and geo_level = 'country' "
+        "and country_iso3 = 'ITA' and indicator = 'detected victims' and dimension = 'total' and sex = 'Total' "
+        "and age = 'Total' and value is not null order by year desc limit 1"
+    ).fetchall()
+    if italy:
+        found.append({"label": f"Trafficking victims detected in Italy, {italy[0][0]} (UNODC definition)",
+                      "value": f"{int(italy[0][1]):,}", "citation": _citation(snapshots, ["unodc_glotip"])})  # fmt: skip
+    eu = con.execute(
+        "select year, value from curated.thb_victims where source = 'eurostat_thb' and geo_code like 'EU27%' "
+        "and indicator = 'registered victims' and dimension = 'total' and value is not null "
+        "order by year desc limit 1"
+    ).fetchall()
+    if eu:
+        found.append({"label": f"Registered victims of trafficking in the EU, {eu[0][0]} (Eurostat definition)",
+                      "value": f"{int(eu[0][1]):,}", "citation": _citation(snapshots, ["eurostat_thb"])})  # fmt: skip
+    return found
+
+
 def _fragments(charts_dir) -> tuple[list[str], list[str]]:  # noqa: ANN001
     found = {p.parent.name: p for p in sorted(charts_dir.glob("*/*.fragment.html"))}
     names = [n for n in ORDER if n in found] + sorted(n for n in found if n not in ORDER)
@@ -77,6 +100,8 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         snapshots = con.execute("select * from curated.source_snapshots").df()
         results = con.execute("select * from curated.validation_results").df()
         figures, year = key_figures(con, snapshots) if _has(con, "central_med_monthly") else ([], None)
+        if _has(con, "thb_victims"):
+            figures += trafficking_figures(con, snapshots)
         dictionary = con.execute(
             'select t.table_name as "table", t.comment as table_description, c.column_name as "column", '
             "c.data_type as type, coalesce(c.comment, '') as description from duckdb_tables() t "
