@@ -24,8 +24,22 @@ def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
     """`create or replace table <schema>.<table> as <sql/<schema>/<table>.sql>`; returns the row count."""
     load_macros(con)
     con.execute(f"create schema if not exists {schema}")
-    con.execute(f"create or replace table {schema}.{table} as\n{sql_text(schema, table)}")
+    text = sql_text(schema, table)
+    con.execute(f"create or replace table {schema}.{table} as\n{text}")
+    header = header_comment(text)
+    if header:  # the file's own description; curated tables get a fuller one from their docs afterwards
+        con.execute(f"comment on table {schema}.{table} is {_quote(header)}")
     return con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
+
+
+def header_comment(text: str) -> str:
+    """The leading `--` comment block of a SQL model, without its first line (the table name)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines[1:]).strip()
 
 
 def comment_table(con: duckdb.DuckDBPyConnection, qualified: str, text: str, columns: dict[str, str]) -> None:
