@@ -62,14 +62,21 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
             reasons[key.to_user_string()] = f"{source}" + (f" ({prefix}…)" if prefix else "")
     if not missing:
         return None
-    # Steps that use whatever was built (source_snapshots, validation_results, static images, the brief, publish)
-    keep = {k for k in graph.get_all_asset_keys() if (graph.get(k).metadata or {}).get("uses_what_was_built")}
-    dropped, frontier = set(missing), list(missing)
-    while frontier:  # everything downstream, but not through the steps that use whatever was built
-        for child in graph.get(frontier.pop()).child_keys:
-            if child not in keep and child not in dropped:
-                dropped.add(child)
-                frontier.append(child)
+    # An asset is left out when any input is left out; one that uses whatever was built (source_snapshots,
+    # validation_results, thb_victims, static images, the brief, publish) only when all its inputs are.
+    dropped = set(missing)
+    changed = True
+    while changed:
+        changed = False
+        for key in graph.get_all_asset_keys() - dropped:
+            node = graph.get(key)
+            parents = set(node.parent_keys) & graph.get_all_asset_keys()
+            if not parents:
+                continue
+            partial = (node.metadata or {}).get("uses_what_was_built")
+            if (parents <= dropped) if partial else (parents & dropped):
+                dropped.add(key)
+                changed = True
     progress.REPORT.left_out = {name: reason for name, reason in sorted(reasons.items())}
     for name, reason in sorted(reasons.items()):
         print(
@@ -80,6 +87,34 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
     return sorted(graph.get_all_asset_keys() - dropped, key=lambda k: k.to_user_string())
 
 
+def _selected(graph, paths: Paths, selection: str | None, sources: list[str] | None) -> set[dg.AssetKey]:  # noqa: ANN001
+    """`selection` (a Dagster selection string) as given; else every available asset, narrowed to the groups
+    of `sources` and everything downstream of them."""
+    if selection:
+        return set(dg.AssetSelection.from_string(selection).resolve(graph))
+    keys = set(available_assets(graph, paths) or graph.get_all_asset_keys())
+    if sources:
+        from pipelines.defs.operations.selection import keys_for_sources
+
+        keys &= keys_for_sources(graph, sources)
+    return keys
+
+
+def _evaluate_freshness(instance: dg.DagsterInstance, run_config: dict, tags: dict[str, str] | None) -> None:
+    """The freshness checks, in a run of their own after each build: they judge the raw store against today,
+    not what the build made, so builds (and their reports) leave them out and they run even when nothing did."""
+    from pipelines.definitions import defs
+    from pipelines.defs.operations.definitions import FRESHNESS_JOB
+
+    quiet = {
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+        "resources": run_config["resources"],
+    }
+    defs.resolve_job_def(FRESHNESS_JOB).execute_in_process(
+        run_config=quiet, instance=instance, raise_on_error=False, tags=tags
+    )
+
+
 def run_build(
     paths: Paths,
     *,
@@ -87,15 +122,26 @@ def run_build(
     static_images: bool = True,
     selection: str | None = None,
     ephemeral: bool = False,
+    sources: list[str] | None = None,
+    force: bool = False,
+    instance: dg.DagsterInstance | None = None,
+    tags: dict[str, str] | None = None,
 ) -> tuple[bool, progress.BuildReport]:
+    """Builds the selected assets (default: every asset whose source has a snapshot), leaving out those whose
+    code, input snapshots and upstream are unchanged since the last successful build (unless `force`).
+    `report.unchanged` lists what was skipped; nothing runs when nothing changed. The snapshot freshness
+    checks run after the build, on a persistent instance only (the UI shows them)."""
     from pipelines.definitions import defs
+    from pipelines.defs.operations import plan as planning
+    from pipelines.defs.operations.checks import CHECK_NAME as FRESHNESS_CHECK
 
     progress.REPORT = progress.BuildReport()
-    instance = (
-        dg.DagsterInstance.ephemeral()
-        if ephemeral
-        else dg.DagsterInstance.from_config(prepare_dagster_home(paths))
-    )
+    if instance is None:
+        instance = (
+            dg.DagsterInstance.ephemeral()
+            if ephemeral
+            else dg.DagsterInstance.from_config(prepare_dagster_home(paths))
+        )
     job = defs.resolve_implicit_global_asset_job_def()
     run_config = {
         "loggers": {"progress": {}},
@@ -111,18 +157,34 @@ def run_build(
         },
     }
     graph = defs.resolve_asset_graph()
-    if selection:
-        selection_keys = list(dg.AssetSelection.from_string(selection).resolve(graph))
-    else:
-        selection_keys = available_assets(graph, paths)
-    with build_lock(paths):
-        result = job.execute_in_process(
-            run_config=run_config,
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=selection_keys,
-        )
+    selected = _selected(graph, paths, selection, sources)
+    settings = {"pins": pins, "reports": {"static_images": static_images}}
     report = progress.REPORT
+    with build_lock(paths):
+        plan = planning.plan(graph, selected, paths, settings, force=force, instance=instance)
+        report.unchanged = sorted(k.to_user_string() for k in plan.unchanged)
+        report.nothing_changed = bool(selected) and not plan.run
+        if plan.unchanged:
+            print(
+                f"  = {len(plan.unchanged)} of {len(selected)} assets unchanged since the last build "
+                "(same code, snapshots and upstream): skipped",
+                file=sys.stderr,
+                flush=True,
+            )
+        if not selected:
+            print("nothing to build: the selection names no asset", file=sys.stderr, flush=True)
+        if not plan.run:
+            if not instance.is_ephemeral:
+                _evaluate_freshness(instance, run_config, tags)
+            return True, report
+        planning.forget(paths, plan)
+        checks = {c for k in plan.run for c in graph.get(k).check_keys if c.name != FRESHNESS_CHECK}
+        result = job.get_subset(
+            asset_selection=set(plan.run), asset_check_selection=checks
+        ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, tags=tags)
+        planning.record(paths, plan, result, graph, checks)
+        if not instance.is_ephemeral:
+            _evaluate_freshness(instance, run_config, tags)
     ok = (
         result.success and not report.failures and all(s.get("status") == "ok" for s in report.steps.values())
     )

@@ -3,18 +3,19 @@
 -- UNODC GLOTIP country rows and sub-regional aggregates (release in use), and Eurostat crim_thb observations.
 -- The two sources count different things (UNODC: victims detected, as reported to UNODC; Eurostat: victims
 -- registered under Directive 2011/36/EU): `source` and `definition` say which, and rows of different sources
--- are never added together. Aggregates (geo_level 'region' or 'aggregate') are never added to countries.
+-- are never added together. Built from whichever of the two sources the build loaded (thb__* views:
+-- the staging table, or an empty relation when the source was left out). Aggregates (geo_level 'region' or 'aggregate') are never added to countries.
 
 with glotip_countries as (
-    select * from staging.stg_unodc_glotip__country_values
+    select * from thb__unodc_glotip_country_values
 ),
 
 glotip_subregions as (
-    select * from staging.stg_unodc_glotip__subregion_values
+    select * from thb__unodc_glotip_subregion_values
 ),
 
 eurostat as (
-    select * from staging.stg_eurostat_thb__observations
+    select * from thb__eurostat_thb_observations
 ),
 
 glotip as (

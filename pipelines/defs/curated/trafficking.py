@@ -121,12 +121,49 @@ from curated.glotip_revisions
 KEY = ["source", "dataset", "geo_code", "year", "indicator", "dimension", "category", "sex", "age"]
 REVISION_KEY = ["area_code", "indicator", "dimension", "category", "sex", "age", "year", "unit"]
 
+# The columns thb_victims reads from each staging table: an empty relation stands in for a source the
+# build left out, so the table holds whichever sources were loaded.
+INPUTS = {
+    "unodc_glotip_country_values": ("staging.stg_unodc_glotip__country_values", {
+        "definition": "varchar", "country_iso3": "varchar", "country": "varchar", "year": "integer",
+        "indicator": "varchar", "dimension": "varchar", "category": "varchar", "category_iso3": "varchar",
+        "sex": "varchar", "age": "varchar", "value": "bigint", "value_status": "varchar", "is_suppressed": "boolean",
+        "suppressed_below": "integer", "value_published": "varchar", "release_date": "date",
+        "source_file": "varchar", "source_row": "bigint"}),
+    "unodc_glotip_subregion_values": ("staging.stg_unodc_glotip__subregion_values", {
+        "definition": "varchar", "area_code": "varchar", "year": "integer", "indicator": "varchar",
+        "dimension": "varchar", "category": "varchar", "category_iso3": "varchar", "sex": "varchar", "age": "varchar",
+        "value": "bigint", "value_status": "varchar", "is_suppressed": "boolean", "suppressed_below": "integer",
+        "value_published": "varchar", "release_date": "date", "source_file": "varchar", "source_row": "bigint"}),
+    "eurostat_thb_observations": ("staging.stg_eurostat_thb__observations", {
+        "dataset": "varchar", "definition": "varchar", "geo_level": "varchar", "geo": "varchar",
+        "country_iso3": "varchar", "geo_name": "varchar", "year": "integer", "indicator": "varchar",
+        "dimension": "varchar", "category_code": "varchar", "category_label": "varchar", "sex": "varchar",
+        "age": "varchar", "value": "bigint", "value_status": "varchar", "is_suppressed": "boolean",
+        "obs_flag": "varchar", "conf_status": "varchar", "value_published": "varchar", "last_update": "timestamp",
+        "source_file": "varchar", "source_row": "bigint"}),
+}  # fmt: skip
+
+
+def _inputs(con) -> None:  # noqa: ANN001
+    built = {f"{s}.{t}" for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
+                                                  "where database_name = current_database()").fetchall()}  # fmt: skip
+    for name, (table, columns) in INPUTS.items():
+        if table in built:
+            con.execute(f"create or replace temp view thb__{name} as select * from {table}")
+        else:
+            empty = ", ".join(f"null::{kind} as {column}" for column, kind in columns.items())
+            con.execute(f"create or replace temp view thb__{name} as select {empty} where false")
+
+
 _victims = curated_table(
     "thb_victims",
     [GLOTIP_COUNTRIES, GLOTIP_SUBREGIONS, EUROSTAT],
     KEY,
     DOCS["thb_victims"],
     extra_metadata=VICTIMS_METADATA,
+    setup=_inputs,
+    uses_what_was_built=True,
 )
 _revisions = curated_table(
     "glotip_revisions",
