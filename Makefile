@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 DEMO_DATA := data/demo
 DEMO_REPORTS := reports/demo
 
-.PHONY: help setup system assets demo test build refresh ui lint reliability bench clean-demo
+.PHONY: help setup system assets demo test build refresh ui status check-defs lint reliability bench clean-demo
 
 help:
 	@echo "make demo     build everything from the bundled synthetic sample (offline) and say where the outputs are"
@@ -73,6 +73,12 @@ refresh: setup
 
 ui: setup
 	$(RUN) migration-evidence ui
+
+status: .venv/.synced
+	$(RUN) migration-evidence status
+
+check-defs: .venv/.synced
+	DAGSTER_HOME=$$(mktemp -d) $(RUN) python -m dagster definitions validate -m pipelines.definitions
 
 lint: .venv/.synced
 	$(RUN) ruff check pipelines tests

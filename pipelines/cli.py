@@ -1,4 +1,4 @@
-"""`migration-evidence`: import files, build, refresh, make the sample, serve the UI."""
+"""`migration-evidence`: import files, build, refresh, show the status, make the sample, serve the UI."""
 
 from __future__ import annotations
 
@@ -62,6 +62,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _print_stale(paths: Paths) -> None:
+    from pipelines.defs.operations.freshness import assess
+    from pipelines.lib.sources import registry
+
+    found = [assess(paths.raw_dir, name) for name in registry()]
+    stale = [f"{f.source} ({f.age_days} days, limit {f.max_age_days})" for f in found if f.stale and f.newest]
+    if stale:
+        print(f"  stale sources (`migration-evidence status`): {', '.join(stale)}", file=sys.stderr)
+
+
 def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
     print("", file=sys.stderr)
     steps = report.steps
@@ -78,6 +88,16 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
         print(f"  error in {failure}", file=sys.stderr)
     for asset, reason in report.left_out.items():
         print(f"  left out (no snapshot of {reason}): {asset} and its dependents", file=sys.stderr)
+    unchanged = getattr(report, "unchanged", [])
+    if unchanged:
+        print(f"  unchanged since the last build, skipped: {len(unchanged)} assets", file=sys.stderr)
+    _print_stale(paths)
+    if getattr(report, "nothing_changed", False):
+        print(
+            f"Nothing changed since the last build; the published database {paths.published_db} is as it was.",
+            file=sys.stderr,
+        )
+        return
     published = report.steps.get("publish__evidence_duckdb", {}).get("status") == "ok"
     if ok and published:
         print(f"Published database: {paths.published_db}", file=sys.stderr)
@@ -100,8 +120,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.offline:
         os.environ["MIGRATION_OFFLINE"] = "1"
     pins = ",".join(args.snapshot or [])
+    sources = getattr(args, "source", None)
+    if sources and args.select:
+        raise SystemExit("--source and --select choose the assets in two ways: give one of them")
+    if sources:
+        from pipelines.lib.sources import registry
+
+        unknown = sorted(set(sources) - set(registry()))
+        if unknown:
+            raise SystemExit(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(registry())}")
     print(f"Building from {paths.raw_dir}", file=sys.stderr)
-    ok, report = run_build(paths, pins=pins, static_images=not args.no_images, selection=args.select)
+    ok, report = run_build(
+        paths,
+        pins=pins,
+        static_images=not args.no_images,
+        selection=args.select,
+        sources=sources,
+        force=getattr(args, "force", False),
+    )
     _print_summary(ok, report, paths)
     return 0 if ok else 1
 
@@ -113,8 +149,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     failures = refresh_all(paths, only=args.source)
     if failures and args.strict:
         return 1
-    args.offline, args.snapshot, args.select = False, None, None
+    args.offline, args.snapshot, args.select, args.force = False, None, None, False
     return cmd_build(args)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipelines.status import collect, render
+
+    report = collect(_paths(args))
+    print(render(report, as_json=args.json))
+    return 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -166,6 +210,14 @@ def parser() -> argparse.ArgumentParser:
         help="build from this snapshot instead of the newest",
     )
     build.add_argument("--select", help="Dagster asset selection, e.g. 'group:iom_mmp'")
+    build.add_argument(
+        "--source",
+        action="append",
+        help="only this source's assets and everything downstream of them (repeatable)",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rebuild even the assets whose code and inputs did not change"
+    )
     build.add_argument("--no-images", action="store_true", help="skip PNG/SVG export")
     build.set_defaults(func=cmd_build)
 
@@ -183,6 +235,12 @@ def parser() -> argparse.ArgumentParser:
         "sample", help="write the synthetic sample snapshots (for the demo) into the raw store"
     )
     sample.set_defaults(func=cmd_sample)
+
+    status = sub.add_parser(
+        "status", help="per source: snapshots in use, last check results, staleness (reads, never locks)"
+    )
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=cmd_status)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI")
     ui.add_argument("--host", default="127.0.0.1")

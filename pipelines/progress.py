@@ -17,6 +17,8 @@ class BuildReport:
     checks: list[dict] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     left_out: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)  # assets skipped: same fingerprint as the last build
+    nothing_changed: bool = False
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

@@ -1,4 +1,5 @@
-"""`migration-evidence ui` serves the Dagster UI on 127.0.0.1 with every asset of the code location."""
+"""`migration-evidence ui` serves the Dagster UI on 127.0.0.1 with every asset, check, schedule and sensor of the
+code location; the definitions pass `dagster definitions validate`."""
 
 from __future__ import annotations
 
@@ -49,8 +50,31 @@ def _graphql(port: int, query: str) -> dict:
         return json.loads(response.read())
 
 
+ASSETS_AND_CHECKS = (
+    "{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { name } } } } }"
+)
+AUTOMATION = "{ repositoriesOrError { ... on RepositoryConnection { nodes { schedules { name } sensors { name } jobs { name } } } } }"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ctrl-C, as `dagster dev` expects, then the whole process group if it lingers."""
+    for sig, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+        except ProcessLookupError:
+            break
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # children the server left behind
+    except ProcessLookupError:
+        pass
+
+
 @pytest.mark.slow
-def test_ui_serves_the_asset_graph_on_loopback(paths) -> None:  # noqa: ANN001
+def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(paths) -> None:  # noqa: ANN001
     port = _free_port()
     env = dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     process = subprocess.Popen(
@@ -65,16 +89,45 @@ def test_ui_serves_the_asset_graph_on_loopback(paths) -> None:  # noqa: ANN001
         deadline = time.monotonic() + 90
         while True:
             try:
-                answer = _graphql(port, "{ assetNodes { assetKey { path } } }")
+                answer = _graphql(port, ASSETS_AND_CHECKS)
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(1)
-        served = {"/".join(node["assetKey"]["path"]) for node in answer["data"]["assetNodes"]}
-        expected = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-        assert served == expected
+        automation = _graphql(port, AUTOMATION)
         assert _listening_addresses(port) == {"127.0.0.1"}
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        _stop(process)
+
+    nodes = answer["data"]["assetNodes"]
+    served = {"/".join(node["assetKey"]["path"]) for node in nodes}
+    graph = defs.resolve_asset_graph()
+    assert served == {key.to_user_string() for key in graph.get_all_asset_keys()}
+    served_checks = {
+        f"{'/'.join(node['assetKey']['path'])}:{check['name']}"
+        for node in nodes
+        for check in node["assetChecksOrError"]["checks"]
+    }
+    assert served_checks == {f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys}
+    (repository,) = automation["data"]["repositoriesOrError"]["nodes"]
+    assert {s["name"] for s in repository["schedules"]} == {s.name for s in defs.schedules}
+    assert {s["name"] for s in repository["sensors"]} == {s.name for s in defs.sensors}
+    assert {j["name"] for j in repository["jobs"]} >= {"refresh_and_build", "freshness_checks"}
+
+
+@pytest.mark.slow
+def test_dagster_definitions_validate_passes(tmp_path) -> None:  # noqa: ANN001
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
+    answer = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "pipelines.definitions"],
+        cwd=ROOT,
+        env=dict(os.environ, DAGSTER_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+    assert "All code locations passed validation" in answer.stdout + answer.stderr

@@ -40,6 +40,9 @@ class SourceInfo:
     entity_of: Callable[[Path, str, str | None], str] = field(default=lambda _p, _n, _s: "all")
     # The files a live refresh fetches; by default the one file at `download_url`.
     downloads: Callable[[], list[Download]] | None = None
+    # How old the newest snapshot may be, in days, before the source counts as stale; None: the value in
+    # pipelines/defs/operations/sources.csv.
+    max_age_days: int | None = None
 
     def download_list(self) -> list[Download]:
         if self.downloads is not None:

@@ -26,7 +26,11 @@ CHECKS = [_incidents[1], _deaths[1]]
 def source_snapshots(raw_keys: list[dg.AssetKey]) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """Built after every raw asset, so it lists each file the build used."""
     return curated_table(
-        "source_snapshots", raw_keys, ["raw_table", "file"], TABLES["source_snapshots"], uses_what_was_built=True
+        "source_snapshots",
+        raw_keys,
+        ["raw_table", "file"],
+        TABLES["source_snapshots"],
+        uses_what_was_built=True,
     )
 
 

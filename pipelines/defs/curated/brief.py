@@ -115,6 +115,7 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     failed = int(((~results["success"]) & (results["severity"] == "error")).sum()) if len(results) else 0
     warned = int(((~results["success"]) & (results["severity"] == "warn")).sum()) if len(results) else 0
     summary = f"{len(results)} validation expectations: {failed} failed, {warned} warnings."
+    paths.reports_dir.mkdir(parents=True, exist_ok=True)
     page = brief_page.index_html(figures=figures, fragments=fragments, scripts=scripts, snapshots=snapshots,
                                  sample=sample, built_at=built_at, checks_summary=summary)  # fmt: skip
     atomic_write(paths.reports_dir / "index.html", page)

@@ -1,0 +1,67 @@
+"""A freshness check on every raw asset: does the newest snapshot of its source exceed the age the source's
+configuration allows (pipelines/defs/operations/sources.csv)? Warn-only; computed from the snapshots' access
+dates in the raw store against today, so it can run on its own, without a build."""
+
+import dagster as dg
+
+from pipelines.defs.operations.freshness import assess
+from pipelines.lib import raw_store
+from pipelines.lib.warehouse import Warehouse
+
+CHECK_NAME = "snapshot_freshness"
+
+
+def raw_targets(assets: list[dg.AssetsDefinition]) -> list[tuple[dg.AssetKey, str, str | None]]:
+    """(raw asset key, source, entity prefix) for every raw asset, as the runner reads them."""
+    found = []
+    for assets_def in assets:
+        for key in assets_def.keys:
+            if key.path[0] != "raw" or key.path[1].endswith("_previous"):
+                continue  # a previous release is old by definition
+            metadata = assets_def.metadata_by_key.get(key) or {}
+            source = str(metadata.get("source") or key.path[1].split("__")[0])
+            prefix = metadata.get("entity_prefix")
+            found.append((key, source, str(prefix) if prefix else None))
+    return sorted(found, key=lambda item: item[0].to_user_string())
+
+
+def freshness_check(key: dg.AssetKey, source: str, prefix: str | None) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=key,
+        name=CHECK_NAME,
+        blocking=False,
+        description=(
+            f"Warns when the newest {source} snapshot in the raw store is older than the source allows "
+            "(max_age_days in pipelines/defs/operations/sources.csv); age = today − the snapshot's access date."
+        ),
+    )
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        raw_dir = warehouse.paths().raw_dir
+        found = assess(raw_dir, source, prefix)
+        stalest = found.stalest
+        snapshots = [s for s in raw_store.list_snapshots(raw_dir, source)
+                     if s.provenance.get("entity", "all").startswith(prefix or "")]  # fmt: skip
+        if snapshots and all(s.sample for s in snapshots):
+            return dg.AssetCheckResult(
+                passed=True,
+                description="sample data: synthetic snapshots with fixed dates, freshness does not apply",
+                metadata={"sample": True},
+            )
+        return dg.AssetCheckResult(
+            passed=not found.stale,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=found.describe(),
+            metadata={
+                "age_days": dg.MetadataValue.int(found.age_days if found.age_days is not None else -1),
+                "max_age_days": dg.MetadataValue.int(found.max_age_days),
+                "newest_snapshot": stalest[1] if stalest else "none",
+                "accessed": stalest[2].isoformat() if stalest else "never",
+                "files": dg.MetadataValue.json({e: [n, a.isoformat()] for e, n, a in found.newest}),
+            },
+        )
+
+    return _check
+
+
+def freshness_checks(assets: list[dg.AssetsDefinition]) -> list[dg.AssetChecksDefinition]:
+    return [freshness_check(key, source, prefix) for key, source, prefix in raw_targets(assets)]

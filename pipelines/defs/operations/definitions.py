@@ -1,0 +1,34 @@
+"""Everything operational of the code location, from the catalogue's raw assets and the source registry."""
+
+import dagster as dg
+
+from pipelines.defs.operations import schedules
+from pipelines.defs.operations.checks import freshness_checks
+from pipelines.defs.operations.jobs import refresh_and_build
+from pipelines.defs.operations.sensors import new_vintage_sensor
+from pipelines.lib.sources import registry
+
+FRESHNESS_JOB = "freshness_checks"
+
+
+def operations(assets: list[dg.AssetsDefinition]) -> dg.Definitions:
+    checks = freshness_checks(assets)
+    freshness = dg.define_asset_job(
+        FRESHNESS_JOB,
+        selection=dg.AssetSelection.checks(*checks),
+        description="Evaluates the snapshot freshness check of every raw asset, without building anything.",
+    )
+    daily = dg.ScheduleDefinition(
+        name="daily_freshness_checks",
+        cron_schedule="0 6 * * *",
+        execution_timezone=schedules.TIMEZONE,
+        job=freshness,
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="06:00 UTC daily: re-evaluates every snapshot freshness check (a source goes stale with time).",
+    )
+    return dg.Definitions(
+        asset_checks=checks,
+        jobs=[refresh_and_build, freshness],
+        schedules=[schedules.monthly_full_refresh, schedules.weekly_arrivals_refresh, daily],
+        sensors=[new_vintage_sensor(source) for source in registry()],
+    )

@@ -1,0 +1,26 @@
+"""The assets a refresh of some sources rebuilds: each source's group and everything downstream of it."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+SOURCES_TAG = "migration-evidence/sources"
+ARRIVAL_SOURCES = ("unhcr_odp", "italy_moi")
+
+
+def for_sources(sources: list[str] | tuple[str, ...]) -> dg.AssetSelection:
+    return dg.AssetSelection.groups(*sources).downstream()
+
+
+def keys_for_sources(graph: dg.AssetGraph, sources: list[str] | tuple[str, ...]) -> set[dg.AssetKey]:
+    return set(for_sources(sources).resolve(graph))
+
+
+def refresh_run_config(sources: list[str] | tuple[str, ...], *, force: bool = False) -> dict:
+    """Run config of the refresh_and_build job for these sources (none: every source)."""
+    return {
+        "ops": {
+            "download_sources": {"config": {"sources": list(sources)}},
+            "build_assets": {"config": {"force": force}},
+        }
+    }

@@ -1,0 +1,63 @@
+"""One sensor per source: a cheap HEAD request per file notices a new vintage on the publisher's server and
+requests a refresh_and_build run for that source only (its assets and everything downstream)."""
+
+import hashlib
+import json
+import os
+
+import dagster as dg
+
+from pipelines.defs.operations.config import cadence
+from pipelines.defs.operations.jobs import refresh_and_build
+from pipelines.defs.operations.selection import SOURCES_TAG, refresh_run_config
+from pipelines.defs.operations.vintage import look
+from pipelines.lib.warehouse import Warehouse
+
+
+def sensor_name(source: str) -> str:
+    return f"{source}_new_vintage"
+
+
+def new_vintage_sensor(source: str) -> dg.SensorDefinition:
+    every = cadence(source).check_every_hours
+
+    @dg.sensor(
+        name=sensor_name(source),
+        job=refresh_and_build,
+        minimum_interval_seconds=every * 3600,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description=(
+            f"Every {every} h, asks the {source} server (HEAD: ETag, Last-Modified or Content-Length) whether "
+            f"a file changed since its newest snapshot; if so, requests refresh_and_build for {source} only."
+        ),
+    )
+    def _sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.SensorResult | dg.SkipReason:
+        from pipelines.lib.sources import registry
+
+        if os.environ.get("MIGRATION_OFFLINE") == "1":
+            return dg.SkipReason("offline mode (MIGRATION_OFFLINE=1): the server was not asked")
+        info = registry().get(source)
+        if info is None or not info.download_list():
+            return dg.SkipReason(f"{source}: no download address configured")
+        cursor = json.loads(context.cursor) if context.cursor else {}
+        found = look(warehouse.paths(), info, cursor)
+        for problem in found.errors:
+            context.log.warning(problem)
+        if not found.changed:
+            undecidable = [
+                f"{source}: {e}: the server gives no ETag, Last-Modified or length" for e in found.undecidable
+            ]
+            reasons = found.errors + undecidable
+            unchanged = f"{source}: no new vintage ({len(found.unchanged)} file(s) unchanged)"
+            return dg.SkipReason("; ".join(reasons) or unchanged)
+        version = hashlib.sha256(json.dumps(found.seen, sort_keys=True).encode()).hexdigest()[:16]
+        request = dg.RunRequest(
+            run_key=f"{source}:{version}",
+            run_config=refresh_run_config([source]),
+            tags={SOURCES_TAG: source, "migration-evidence/changed": ",".join(found.changed)},
+        )
+        return dg.SensorResult(
+            run_requests=[request], cursor=json.dumps({**cursor, **found.seen}, sort_keys=True)
+        )
+
+    return _sensor

@@ -1,0 +1,82 @@
+"""`migration-evidence status`: snapshots in use, check results and staleness, read without locking anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+
+from pipelines.lib.sources import registry
+from pipelines.status import collect, render
+from tests.build_helpers import build, land_mmp
+from tests.conftest import FIXTURES, ROOT
+from tests.test_operations_build import _land_italy
+
+ACCESSED = dt.date(2025, 5, 5)
+
+
+def _source(report: dict, name: str) -> dict:
+    return next(item for item in report["sources"] if item["source"] == name)
+
+
+def test_without_a_build_it_says_so_and_lists_every_source(paths) -> None:  # noqa: ANN001
+    report = collect(paths)
+    assert not report["built"] and report["read_from"] is None
+    assert [item["source"] for item in report["sources"]] == list(registry())
+    assert all(item["state"] == "NO SNAPSHOT" for item in report["sources"])
+    assert "No build yet" in render(report)
+    assert json.loads(render(report, as_json=True)) == report
+    assert not paths.data_dir.exists()
+
+
+def test_after_a_build_it_shows_snapshots_checks_and_staleness_without_locking(paths) -> None:  # noqa: ANN001
+    paths.reports_dir.mkdir(parents=True)
+    snapshot = land_mmp(paths, FIXTURES / "iom_mmp" / "export_2025.csv", accessed=ACCESSED.isoformat())
+    _land_italy(paths)
+    assert build(paths)[0]
+
+    report = collect(paths, today=ACCESSED + dt.timedelta(days=10))
+    assert report["read_from"] == "working warehouse (read-only)" and report["last_build"]
+    mmp = _source(report, "iom_mmp")
+    assert [(f["file"], f["accessed"], f["rows"]) for f in mmp["in_use"]] == [
+        (snapshot.name, "2025-05-05", 12)
+    ]
+    assert (mmp["age_days"], mmp["max_age_days"], mmp["state"]) == (10, 45, "fresh")
+    assert mmp["checks_run"] >= 2 and mmp["checks_passed"] == mmp["checks_run"]
+    italy = _source(report, "italy_moi")
+    assert len(italy["in_use"]) == 3 and italy["state"] == "STALE"
+    assert "staging/stg_italy_moi__arrivals_by_nationality:known_nationalities" in {
+        c["check"] for c in italy["checks_failed"]
+    }
+    table = render(report)
+    assert snapshot.name in table and "STALE" in table and "known_nationalities (warn" in table
+    duckdb.connect(str(paths.working_db)).close()  # status left no lock behind
+
+    with open(paths.data_dir / ".build.lock", "w") as lock:  # a build is running: the published file is read
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        during = collect(paths, today=ACCESSED)
+    assert during["read_from"] == "published database" and "a build is running" in during["note"]
+    assert _source(during, "iom_mmp")["in_use"][0]["file"] == snapshot.name
+
+    writer = duckdb.connect(str(paths.working_db))  # a writer outside the build lock (e.g. a UI run)
+    try:
+        answer = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "--data-dir", str(paths.data_dir), "status", "--json"],
+            cwd=ROOT,
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        writer.execute("create table meta.still_writable as select 1 as x")
+    finally:
+        writer.close()
+    assert answer.returncode == 0, answer.stderr
+    command = json.loads(answer.stdout)
+    assert command["read_from"] == "published database" and "in use" in command["note"]
+    assert _source(command, "iom_mmp")["in_use"][0]["rows"] == 12
