@@ -70,7 +70,10 @@ def _build_template() -> go.layout.Template:
     ]
     bar = [
         go.Bar(
-            marker=dict(line=dict(width=0), pattern=dict(shape=PATTERNS[i], fillmode="overlay", fgcolor="#FFFFFF", solidity=0.25))
+            marker=dict(
+                line=dict(width=0),
+                pattern=dict(shape=PATTERNS[i], fillmode="overlay", fgcolor="#FFFFFF", solidity=0.25),
+            )
         )
         for i in range(n)
     ]
