@@ -103,10 +103,15 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         if _has(con, "thb_victims"):
             figures += trafficking_figures(con, snapshots)
         dictionary = con.execute(
-            'select t.table_name as "table", t.comment as table_description, c.column_name as "column", '
-            "c.data_type as type, coalesce(c.comment, '') as description from duckdb_tables() t "
-            "join duckdb_columns() c using (database_name, schema_name, table_name) "
-            "where t.schema_name = 'curated' and t.database_name = current_database() order by 1, c.column_index"
+            "with relations as ("
+            "  select table_name as name, comment, 'table' as kind from duckdb_tables()"
+            "  where schema_name = 'curated' and database_name = current_database()"
+            "  union all select view_name, comment, 'view' from duckdb_views()"
+            "  where schema_name = 'curated' and database_name = current_database() and not internal) "
+            'select r.name as "table", r.kind, r.comment as table_description, c.column_name as "column", '
+            "c.data_type as type, coalesce(c.comment, '') as description from relations r "
+            "join duckdb_columns() c on c.table_name = r.name and c.schema_name = 'curated' "
+            "and c.database_name = current_database() order by r.kind, 1, c.column_index"
         ).df()
     sample = bool(snapshots["sample"].any())
     names, fragments = _fragments(paths.charts_dir)
