@@ -78,7 +78,7 @@ def test_refresh_command_downloads_the_real_export_and_builds(paths, monkeypatch
     real = require_shared("mmp") / "Missing_Migrants_Global_Figures_allData_2025-05-05.csv"
     with serve({PATH: ok(real.read_bytes(), headers={"ETag": '"2025-05-05"'})}) as base:
         monkeypatch.setenv("MIGRATION_URL_IOM_MMP", base + PATH)
-        assert main(["refresh", "--no-images"]) == 0
+        assert main(["refresh", "--source", "iom_mmp", "--no-images"]) == 0
     snapshot = raw_store.select_snapshot(paths.raw_dir, "iom_mmp")
     assert snapshot.provenance["arrival"] == "live"
     assert snapshot.provenance["sha256"] == raw_store.sha256_of(real)
