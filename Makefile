@@ -52,6 +52,7 @@ demo: setup
 	@echo
 	@echo "Demo outputs (SAMPLE DATA — synthetic, not for citation):"
 	@echo "  database: $(DEMO_DATA)/curated/evidence.duckdb  (Parquet: $(DEMO_DATA)/curated/parquet/)"
+	@echo "  brief:    $(DEMO_REPORTS)/index.html  (validation: $(DEMO_REPORTS)/validation/index.html)"
 	@echo "  charts:   $(DEMO_REPORTS)/charts/"
 
 test: setup

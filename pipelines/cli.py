@@ -103,6 +103,7 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
         print(f"Published database: {paths.published_db}", file=sys.stderr)
         print(f"Parquet files:      {paths.curated_dir / 'parquet'}", file=sys.stderr)
         print(f"Charts:             {paths.charts_dir}", file=sys.stderr)
+        print(f"Evidence brief:     {paths.reports_dir / 'index.html'}", file=sys.stderr)
     elif ok:
         print(
             "Built the selected assets; the published database was not part of the selection.",

@@ -19,6 +19,7 @@ class Freshness:
     max_age_days: int
     today: dt.date
     newest: tuple[tuple[str, str, dt.date], ...]  # (entity, stored name, accessed), one per entity
+    sample: bool = False  # synthetic demo snapshots: fixed dates, freshness does not apply
 
     @property
     def stalest(self) -> tuple[str, str, dt.date] | None:
@@ -32,12 +33,16 @@ class Freshness:
     @property
     def stale(self) -> bool:
         """Needs a refresh: no snapshot at all, or the newest is older than allowed."""
+        if self.sample:
+            return False
         return self.age_days is None or self.age_days > self.max_age_days
 
     @property
     def state(self) -> str:
         if self.age_days is None:
             return "NO SNAPSHOT"
+        if self.sample:
+            return "sample data"
         return "STALE" if self.stale else "fresh"
 
     def describe(self) -> str:
@@ -66,4 +71,6 @@ def assess(
         if entity.startswith(entity_prefix or "")
     )
     limit = cadence(source, registry().get(source)).max_age_days
-    return Freshness(source, entity_prefix, limit, today or dt.date.today(), chosen)
+    used = [s for e, s in newest.items() if e.startswith(entity_prefix or "")]
+    sample = bool(used) and all(s.sample for s in used)
+    return Freshness(source, entity_prefix, limit, today or dt.date.today(), chosen, sample)
