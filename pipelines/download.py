@@ -29,6 +29,33 @@ def mirror(info: SourceInfo, url: str) -> str:
     return original._replace(scheme=target.scheme, netloc=target.netloc).geturl()
 
 
+# Settings of the HTTP client, read at call time (tests and slow mirrors): retries after the first attempt, the
+# backoff factor in seconds, the connect and read timeout in seconds, and the deadline of one download.
+HTTP_SETTINGS = {
+    "MIGRATION_HTTP_RETRIES": ("retries", int),
+    "MIGRATION_HTTP_BACKOFF": ("backoff", float),
+    "MIGRATION_HTTP_TIMEOUT": ("timeout", float),
+    "MIGRATION_HTTP_DEADLINE": ("deadline", float),
+}
+
+
+def http_settings() -> dict:
+    """Keyword arguments for `fetch` from the MIGRATION_HTTP_* variables that are set (the defaults otherwise)."""
+    found: dict = {}
+    for variable, (argument, kind) in HTTP_SETTINGS.items():
+        value = os.environ.get(variable, "").strip()
+        if not value:
+            continue
+        try:
+            number = kind(value)
+        except ValueError:
+            raise ValueError(f"{variable}={value!r} is not a number") from None
+        if number < 0:
+            raise ValueError(f"{variable}={value!r} must not be negative")
+        found[argument] = (number, number) if argument == "timeout" else number
+    return found
+
+
 def _previous_validators(paths: Paths, info: SourceInfo, spec: Download) -> dict:
     newest = raw_store.newest_by_entity(paths.raw_dir, info.name).get(spec.entity)
     return (newest.provenance.get("http") or {}) if newest else {}
@@ -50,6 +77,7 @@ def fetch_one(paths: Paths, info: SourceInfo, spec: Download) -> raw_store.Snaps
         last_modified=validators.get("last_modified"),
         user_agent=USER_AGENT,
         allowed_hosts=allowed,
+        **http_settings(),
     )
     if result.status == "not_modified":
         return None
@@ -101,7 +129,7 @@ def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
                 )
             else:
                 print(
-                    f"✘ {exc}\n  → no earlier snapshot of {name} exists; its assets will fail",
+                    f"✘ {exc}\n  → no earlier snapshot of {name} exists: the build leaves {name} out",
                     file=sys.stderr,
                 )
             continue

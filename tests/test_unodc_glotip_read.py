@@ -121,10 +121,10 @@ def test_truncated_workbook_is_refused_naming_the_file(paths, tmp_path) -> None:
     cut = tmp_path / "cut" / "data_glotip.xlsx"
     cut.parent.mkdir()
     cut.write_bytes(whole[: len(whole) // 2])
-    snapshot = land_glotip(paths, cut)
-    assert snapshot.provenance["published"] is None
-    with pytest.raises(SourceFormatError, match=f"{snapshot.name}: is not a valid xlsx workbook"):
-        read.read_snapshot(snapshot)
+    # refused at import: stored, it would state no release date and never be chosen, nor marked rejected
+    with pytest.raises(raw_store.RawStoreError, match="data_glotip.xlsx is not a valid xlsx workbook"):
+        land_glotip(paths, cut)
+    assert raw_store.list_snapshots(paths.raw_dir, "unodc_glotip", include_rejected=True) == []
 
 
 def test_zip_that_is_not_a_workbook_is_refused(paths, tmp_path) -> None:  # noqa: ANN001

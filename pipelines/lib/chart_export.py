@@ -11,7 +11,9 @@ caption annotation and a figure title identical to `Chart.title`. Static images 
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pipelines.lib import chart_static
 from pipelines.lib.chart_assets import (
+    GEO_TRACE_TYPES,
     atomic_write,
     install_plotly_js,
     install_topojson,
@@ -65,6 +69,31 @@ def _static_figure(chart: Chart) -> go.Figure:
     return out
 
 
+def _is_data_array(value: object) -> bool:
+    return isinstance(value, list) or (isinstance(value, dict) and "bdata" in value and "dtype" in value)
+
+
+def _without_hidden_data(trace: dict) -> dict:
+    """A trace's properties less its data arrays (also those nested, e.g. marker.size)."""
+    return {
+        key: _without_hidden_data(value) if isinstance(value, dict) else value
+        for key, value in trace.items()
+        if not _is_data_array(value)
+    }
+
+
+def _static_json(chart: Chart) -> str:
+    """The figure the images are drawn from, as plotly JSON. Traces hidden (`visible: false`) stay, so the
+    default colours of the others do not shift, but without their data: with the controls gone they can
+    never be shown, and the map's per-year copies of every point would double what the browser is sent."""
+    figure = json.loads(pio.to_json(_static_figure(chart), validate=False))
+    figure["data"] = [
+        _without_hidden_data(trace) if trace.get("visible") is False else trace
+        for trace in figure.get("data", [])
+    ]
+    return json.dumps(figure, separators=(",", ":"))
+
+
 def _validate(charts: list[Chart]) -> None:
     seen: set[str] = set()
     for chart in charts:
@@ -93,6 +122,8 @@ def export_charts(
     output intact. With `static=False` no PNG/SVG is rendered and stale ones are removed.
     With `defer=True` (and static) the figures to render are queued beside the chart as
     `<name>.pending.json`; `render_pending` then renders every queued chart in one browser session.
+    Each queued figure is also handed to a background browser session at once (`chart_static.prerender`),
+    so by the time `render_pending` runs in the same process its images are usually ready.
     """
     _validate(charts)
     charts_dir, assets_dir = Path(charts_dir), Path(assets_dir)
@@ -108,14 +139,17 @@ def export_charts(
         out.mkdir(parents=True, exist_ok=True)
         files = {kind: out / f"{chart.name}{suffix}" for kind, suffix in SUFFIXES.items()}
         names = geo_names.get(chart.name, [])
+        divs: dict[str | None, str] = {}  # the page and the fragment share the div unless a map's URL differs
         for kind, page_dir in (("html", out), ("fragment", base)):
             topo_url = relative_url(topo_dir, page_dir, directory=True) if topo_dir and names else None
             scripts = [relative_url(plotly_js, page_dir)]
             scripts += [relative_url(topo_dir / f"{n}.js", page_dir) for n in names] if topo_dir else []
-            height = int(chart.figure.layout.height or HEIGHT)
-            div = plot_div(
-                chart.figure, chart.name, chart.title, height=height, scale=SCALE, topojson_url=topo_url
-            )
+            if topo_url not in divs:
+                height = int(chart.figure.layout.height or HEIGHT)
+                divs[topo_url] = plot_div(
+                    chart.figure, chart.name, chart.title, height=height, scale=SCALE, topojson_url=topo_url
+                )
+            div = divs[topo_url]
             if kind == "html":
                 text = page(chart.title, chart.caption, div, scripts)
             else:
@@ -129,7 +163,11 @@ def export_charts(
             elif not static:
                 files.pop(fmt).unlink(missing_ok=True)
         if static and defer:
-            atomic_write(out / f"{chart.name}{PENDING}", pio.to_json(_static_figure(chart), validate=False))
+            queued, text = out / f"{chart.name}{PENDING}", _static_json(chart)
+            atomic_write(queued, text)
+            figure = json.loads(text)
+            topojson_url = _topojson_url(topo_dir) if names else None
+            chart_static.prerender(str(queued), _digest(text), _jobs(figure), topojson_url=topojson_url)
         result[chart.name] = {k: str(p) for k, p in files.items()}
     return result
 
@@ -139,45 +177,68 @@ def _render(charts: list[Chart], topo_dir: Path | None) -> dict[tuple[str, str],
     jobs: list[ImageJob] = []
     keys: list[tuple[str, str]] = []
     for chart in charts:
-        fig = _static_figure(chart)
-        width, height = int(fig.layout.width or WIDTH), int(fig.layout.height or HEIGHT)
-        for fmt in ("png", "svg"):
-            jobs.append(ImageJob(fig, fmt, width, height, SCALE if fmt == "png" else 1))
-            keys.append((chart.name, fmt))
-    topojson_url = topo_dir.resolve().as_uri() + "/" if topo_dir is not None else None
+        for job in _jobs(json.loads(_static_json(chart))):
+            jobs.append(job)
+            keys.append((chart.name, job.format))
+    topojson_url = _topojson_url(topo_dir) if topo_dir is not None else None
     return dict(zip(keys, render_images(jobs, topojson_url=topojson_url), strict=True))
 
 
 PENDING = ".pending.json"
+FORMATS = ("png", "svg")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _topojson_url(topo_dir: Path) -> str:
+    return topo_dir.resolve().as_uri() + "/"
+
+
+def _jobs(figure: dict) -> list[ImageJob]:
+    """PNG (at SCALE) and SVG of a figure given as plotly JSON."""
+    layout = figure.get("layout") or {}
+    width, height = int(layout.get("width") or WIDTH), int(layout.get("height") or HEIGHT)
+    return [ImageJob(figure, fmt, width, height, SCALE if fmt == "png" else 1) for fmt in FORMATS]
+
+
+def _is_geo(figure: dict) -> bool:
+    return any(trace.get("type") in GEO_TRACE_TYPES for trace in figure.get("data") or [])
 
 
 def render_pending(
     charts_dir: Path, assets_dir: Path, vendor_dir: Path | None = None
 ) -> dict[str, dict[str, str]]:
-    """Renders PNG and SVG for every chart queued by `export_charts(defer=True)`, in one browser session,
-    then removes the queue files. Returns {name: {"png": path, "svg": path}}."""
+    """Renders PNG and SVG for every chart queued by `export_charts(defer=True)`, then removes the queue
+    files. Images this process already rendered in the background for the same queued figure are taken as
+    they are; the rest are rendered in one browser session. Returns {name: {"png": path, "svg": path}}."""
     queued = sorted(Path(charts_dir).glob(f"*/*{PENDING}"))
     if not queued:
+        chart_static.release()
         return {}
-    charts = []
-    for path in queued:
-        name = path.name[: -len(PENDING)]
-        figure = pio.from_json(path.read_text(encoding="utf-8"), skip_invalid=True)
-        charts.append(Chart(name, "", figure, pd.DataFrame(), ""))
-    uses_maps = any(uses_geo(c.figure) for c in charts)
+    texts = [path.read_text(encoding="utf-8") for path in queued]
+    figures = [json.loads(text) for text in texts]
+    uses_maps = any(_is_geo(figure) for figure in figures)
     topo_dir = install_topojson(Path(assets_dir), vendor_dir) if uses_maps else None
-    jobs: list[ImageJob] = []
-    for chart in charts:
-        width, height = int(chart.figure.layout.width or WIDTH), int(chart.figure.layout.height or HEIGHT)
-        for fmt in ("png", "svg"):
-            jobs.append(ImageJob(chart.figure, fmt, width, height, SCALE if fmt == "png" else 1))
-    topojson_url = topo_dir.resolve().as_uri() + "/" if topo_dir is not None else None
-    images = render_images(jobs, topojson_url=topojson_url)
+    images: dict[int, list[bytes]] = {}
+    for index, (path, text) in enumerate(zip(queued, texts, strict=True)):
+        ready = chart_static.collect(str(path), _digest(text))
+        if ready is not None:
+            images[index] = ready
+    chart_static.release()
+    missing = [index for index in range(len(queued)) if index not in images]
+    jobs = [job for index in missing for job in _jobs(figures[index])]
+    topojson_url = _topojson_url(topo_dir) if topo_dir is not None else None
+    rendered = render_images(jobs, topojson_url=topojson_url)
+    for position, index in enumerate(missing):
+        images[index] = rendered[len(FORMATS) * position : len(FORMATS) * (position + 1)]
     written: dict[str, dict[str, str]] = {}
-    for index, (chart, path) in enumerate(zip(charts, queued, strict=True)):
-        for offset, fmt in enumerate(("png", "svg")):
-            target = path.parent / f"{chart.name}.{fmt}"
-            atomic_write(target, images[2 * index + offset])
-            written.setdefault(chart.name, {})[fmt] = str(target)
+    for index, path in enumerate(queued):
+        name = path.name[: -len(PENDING)]
+        for fmt, data in zip(FORMATS, images[index], strict=True):
+            target = path.parent / f"{name}.{fmt}"
+            atomic_write(target, data)
+            written.setdefault(name, {})[fmt] = str(target)
         path.unlink()
     return written

@@ -1,16 +1,29 @@
 """Static PNG/SVG rendering of many figures in one headless-browser session.
 
-kaleido 1.x drives a Chromium through choreographer. Starting the browser is the expensive part
-(about two seconds), so every image of a run goes through a single `kaleido.Kaleido` context.
-MathJax is disabled (its default is a CDN script) and plotly.js comes from the installed plotly
-package, so rendering makes no network requests; geo maps read topojson from `topojson_url`.
+kaleido 1.x drives a Chromium through choreographer. MathJax is disabled (its default is a CDN script) and
+plotly.js comes from the installed plotly package, so rendering makes no network requests; geo maps read
+topojson from `topojson_url`. Three costs are kept off the build's path:
+
+- Starting the browser (about two seconds): every image of a run goes through one session.
+- kaleido reloads its page after every image, parsing the 4.6 MB plotly.js again (about 0.2 s per image,
+  most of the rendering time). The page is kept instead (`_KeptPageKaleido`): plotly.js's `toImage` draws
+  into a temporary element it removes, so nothing carries over from one image to the next. A session in
+  which a render failed is closed rather than reused.
+- Waiting: `prerender` hands a chart's images to a shared session on a background thread as soon as the
+  chart is written, so the browser starts and renders while the build goes on; `collect` takes the bytes
+  when the static-images step needs them. The shared session closes after IDLE_SECONDS without work, at
+  exit, or on `release`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import concurrent.futures
+import os
+import threading
+import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +31,9 @@ import kaleido
 import plotly.graph_objects as go
 
 from pipelines.lib.chart_assets import plotly_js_source
+
+IDLE_SECONDS = 30.0
+TIMEOUT = 90.0
 
 
 @dataclass(frozen=True)
@@ -33,18 +49,170 @@ def _opts(job: ImageJob) -> dict[str, Any]:
     return {"format": job.format, "width": job.width, "height": job.height, "scale": job.scale}
 
 
+class _KeptPageKaleido(kaleido.Kaleido):
+    """kaleido.Kaleido without the page reload after each image (see the module docstring)."""
+
+    async def _return_kaleido_tab(self, tab: Any) -> None:  # noqa: ANN401
+        tab.js_logger.reset()
+        await self.tabs_ready.put(tab)
+
+
+def _browser(tabs: int, timeout: float) -> kaleido.Kaleido:
+    return _KeptPageKaleido(n=max(1, tabs), timeout=timeout, plotlyjs=plotly_js_source(), mathjax=False)
+
+
 async def _render(
     jobs: Sequence[ImageJob], topojson_url: str | None, tabs: int, timeout: float
 ) -> list[bytes]:
-    async with kaleido.Kaleido(
-        n=max(1, min(tabs, len(jobs))), timeout=timeout, plotlyjs=plotly_js_source(), mathjax=False
-    ) as k:
+    async with _browser(min(tabs, len(jobs)), timeout) as k:
         renders = [k.calc_fig(job.figure, opts=_opts(job), topojson=topojson_url) for job in jobs]
         return list(await asyncio.gather(*renders))
 
 
+class _Session:
+    """One browser on its own event-loop thread, shared by the renders of this process."""
+
+    def __init__(self, timeout: float) -> None:
+        self.pid = os.getpid()
+        self.alive = True
+        self.closing = False
+        self.outstanding = 0
+        self.last_used = time.monotonic()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido-session", daemon=True)
+        self.thread.start()
+        self.watcher: asyncio.Task | None = None
+        self.opened = asyncio.run_coroutine_threadsafe(self._open(timeout), self.loop)
+
+    async def _open(self, timeout: float) -> kaleido.Kaleido:
+        self.watcher = asyncio.ensure_future(self._watch_idle())
+        browser = _browser(1, timeout)
+        await browser.__aenter__()
+        return browser
+
+    async def _calc(self, job: ImageJob, topojson_url: str | None) -> bytes:
+        browser = await asyncio.wrap_future(self.opened)
+        return await browser.calc_fig(job.figure, opts=_opts(job), topojson=topojson_url)
+
+    def submit(self, job: ImageJob, topojson_url: str | None) -> concurrent.futures.Future:
+        """Call with _LOCK held and `self.alive`."""
+        self.outstanding += 1
+        future = asyncio.run_coroutine_threadsafe(self._calc(job, topojson_url), self.loop)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: concurrent.futures.Future) -> None:
+        with _LOCK:
+            self.outstanding -= 1
+            self.last_used = time.monotonic()
+            failed = not future.cancelled() and future.exception() is not None
+            if failed and self.alive:  # the page may be in any state: start afresh next time
+                self.alive = False
+                retire = True
+            else:
+                retire = False
+        if retire:
+            asyncio.run_coroutine_threadsafe(self._shutdown_when_idle(), self.loop)
+
+    async def _watch_idle(self) -> None:
+        while True:
+            await asyncio.sleep(min(IDLE_SECONDS / 3, 5.0))
+            with _LOCK:
+                idle = (
+                    self.alive and not self.outstanding and time.monotonic() - self.last_used > IDLE_SECONDS
+                )
+                if idle:
+                    self.alive = False
+            if not self.alive:
+                await self._shutdown_when_idle()
+                return
+
+    async def _shutdown_when_idle(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        while self.outstanding:
+            await asyncio.sleep(0.05)
+        try:
+            browser = await asyncio.wrap_future(self.opened)
+            await browser.__aexit__(None, None, None)
+        except Exception:  # noqa: BLE001 - a browser that failed to start has nothing to close
+            pass
+        if self.watcher is not None and self.watcher is not asyncio.current_task():
+            self.watcher.cancel()
+        self.loop.call_soon(self.loop.stop)
+
+    def close(self, timeout: float = 20.0) -> None:
+        """Stops the browser and the thread (from any thread but the session's own)."""
+        with _LOCK:
+            self.alive = False
+        if self.loop.is_running():
+            try:
+                asyncio.run_coroutine_threadsafe(self._shutdown_when_idle(), self.loop).result(timeout)
+            except (concurrent.futures.TimeoutError, RuntimeError):
+                pass
+        self.thread.join(timeout)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+_LOCK = threading.RLock()  # re-entrant: a future already done runs its callback in the submitting thread
+_SESSION: _Session | None = None
+_PRERENDERED: dict[str, tuple[str, list[concurrent.futures.Future]]] = {}
+
+
+def _session() -> _Session:
+    """The live shared session, started if needed. Call with _LOCK held."""
+    global _SESSION
+    if _SESSION is None or not _SESSION.alive or _SESSION.pid != os.getpid():
+        _SESSION = _Session(TIMEOUT)
+    return _SESSION
+
+
+def prerender(key: str, digest: str, jobs: Sequence[ImageJob], *, topojson_url: str | None = None) -> None:
+    """Starts rendering `jobs` in the background; `collect(key, digest)` returns their bytes later.
+    `digest` names the exact input (the queued figure), so a stale result is never used."""
+    with _LOCK:
+        session = _session()
+        _PRERENDERED[key] = (digest, [session.submit(job, topojson_url) for job in jobs])
+
+
+def collect(key: str, digest: str, timeout: float = TIMEOUT) -> list[bytes] | None:
+    """The bytes of what `prerender(key, digest, ...)` started, in job order; None when nothing for this
+    exact input was started in this process or a render failed (the caller renders it again)."""
+    with _LOCK:
+        found = _PRERENDERED.pop(key, None)
+    if found is None or found[0] != digest:
+        return None
+    try:
+        return [future.result(timeout) for future in found[1]]
+    except Exception:  # noqa: BLE001 - rendered again, in a fresh session, by the caller
+        return None
+
+
+def release() -> None:
+    """Closes the shared session unless images are still queued in it."""
+    global _SESSION
+    with _LOCK:
+        session = _SESSION if not _PRERENDERED else None
+        if session is not None:
+            _SESSION = None
+    if session is not None and session.pid == os.getpid():
+        session.close()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    global _SESSION
+    with _LOCK:
+        session, _SESSION = _SESSION, None
+        _PRERENDERED.clear()
+    if session is not None and session.pid == os.getpid():
+        session.close(timeout=10.0)
+
+
 def render_images(
-    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 1, timeout: float = 90
+    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 1, timeout: float = TIMEOUT
 ) -> list[bytes]:
     """Render every job in one browser session; returns the image bytes in job order.
 
@@ -53,5 +221,5 @@ def render_images(
     """
     if not jobs:
         return []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido") as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido") as pool:
         return pool.submit(asyncio.run, _render(jobs, topojson_url, tabs, timeout)).result()

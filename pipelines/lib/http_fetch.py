@@ -241,9 +241,11 @@ def _download(
                 try:
                     chunk = resp.raw.read1(CHUNK, decode_content=True)
                 except (requests.RequestException, Urllib3Error, OSError) as exc:
+                    described = _describe(exc, 1)
                     if length is not None and resp.raw.tell() < length:
-                        raise call.fail(url, f"truncated: got {resp.raw.tell()} of {length} bytes") from exc
-                    raise call.fail(url, _describe(exc, 1)) from exc
+                        cause = described.split(":", 1)[0]  # e.g. "read timed out", "connection failed"
+                        raise call.fail(url, f"truncated: got {resp.raw.tell()} of {length} bytes ({cause})") from exc
+                    raise call.fail(url, described) from exc
                 if not chunk:
                     break
                 size += len(chunk)

@@ -90,9 +90,11 @@ def publish(working_db: Path, target: Path) -> dict:
 
 
 def export_parquet(database: Path, parquet_dir: Path, schema: str = "curated") -> list[str]:
-    """Writes every table of `schema` as Parquet, each file replaced atomically."""
+    """Writes every table of `schema` as Parquet: all files are written aside first, then each is moved into
+    place atomically, so a killed export leaves every file complete and mixes two builds only within the
+    moment the moves take (never while a file is being written)."""
     parquet_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    staged: list[tuple[Path, Path]] = []
     con = duckdb.connect(str(database), read_only=True)
     try:
         tables = [
@@ -102,13 +104,17 @@ def export_parquet(database: Path, parquet_dir: Path, schema: str = "curated") -
             ).fetchall()
         ]
         for table in tables:
-            final = parquet_dir / f"{table}.parquet"
             temporary = parquet_dir / f".{table}.{uuid.uuid4().hex}.parquet"
+            staged.append((temporary, parquet_dir / f"{table}.parquet"))
             con.execute(
                 f"copy {schema}.{table} to {_quote(str(temporary))} (format parquet, compression zstd)"
             )
-            os.replace(temporary, final)
-            written.append(str(final))
+    except BaseException:
+        for temporary, _final in staged:
+            temporary.unlink(missing_ok=True)
+        raise
     finally:
         con.close()
-    return written
+    for temporary, final in staged:
+        os.replace(temporary, final)
+    return [str(final) for _temporary, final in staged]

@@ -20,6 +20,8 @@ from pathlib import Path
 from pipelines.lib.sources import SourceInfo
 
 SIDECAR_SUFFIX = ".provenance.json"
+# The largest file the store accepts (the largest real snapshot is under 10 MB); the HTTP fetch has the same limit.
+MAX_SNAPSHOT_BYTES = 500_000_000
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "provenance.schema.json"
 
 
@@ -67,8 +69,14 @@ def safe_name(name: str) -> str:
     return cleaned[:120] or "file"
 
 
+def _head(path: Path, size: int) -> bytes:
+    """The first `size` bytes (never the whole file: a snapshot may be hundreds of megabytes)."""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
 def sniff_media_type(path: Path) -> str:
-    head = path.read_bytes()[:512] if path.stat().st_size else b""
+    head = _head(path, 512)
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -79,9 +87,9 @@ def sniff_media_type(path: Path) -> str:
 
 def looks_like_html(path: Path) -> str | None:
     """Returns the page title (or a marker) when an HTML page stands where data should be."""
-    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    head = _head(path, 4096).lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        match = re.search(rb"<title[^>]*>(.*?)</title>", path.read_bytes()[:65536], re.I | re.S)
+        match = re.search(rb"<title[^>]*>(.*?)</title>", _head(path, 65536), re.I | re.S)
         return match.group(1).decode("utf-8", "replace").strip() if match else "(untitled HTML page)"
     return None
 
@@ -103,7 +111,10 @@ def land(
     http: dict | None = None,
     sample: bool = False,
 ) -> Snapshot:
-    """Copies `file` into the store with its sidecar. Rejects empty files and HTML pages up front."""
+    """Copies `file` into the store with its sidecar. Refuses up front, storing nothing: empty files, files larger
+    than MAX_SNAPSHOT_BYTES, HTML pages, a media type the source does not publish, and workbooks that are not
+    readable zip archives or would expand past the reader's limit (truncated downloads, zip bombs): nothing is
+    parsed before these checks."""
     file = Path(file)
     original = original_name or file.name
     if not file.is_file():
@@ -111,6 +122,11 @@ def land(
     size = file.stat().st_size
     if size == 0:
         raise RawStoreError(f"{info.name}: {original} is empty (0 bytes); nothing was stored")
+    if size > MAX_SNAPSHOT_BYTES:
+        raise RawStoreError(
+            f"{info.name}: {original} is {size:,} bytes, larger than the limit of {MAX_SNAPSHOT_BYTES:,}; "
+            "nothing was stored"
+        )
     title = looks_like_html(file)
     if title:
         raise RawStoreError(
@@ -121,6 +137,12 @@ def land(
         raise RawStoreError(
             f"{info.name}: {original} looks like {media_type}, expected one of {', '.join(info.media_types)}"
         )
+    if media_type == "xlsx":
+        from pipelines.lib.tabular import xlsx_problem
+
+        problem = xlsx_problem(file)
+        if problem:
+            raise RawStoreError(f"{info.name}: {original} {problem}; nothing was stored")
     try:
         entity = info.entity_of(file, original, stands_for)
     except ValueError as exc:

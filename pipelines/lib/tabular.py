@@ -108,6 +108,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def xlsx_problem(path: Path, limit: int | None = None) -> str | None:
+    """Why `path` cannot be opened safely as an xlsx workbook (not a zip, truncated, or expanding to more than
+    `limit` bytes: a zip bomb), or None. Reads the zip directory only, never the compressed entries."""
+    limit = MAX_XLSX_UNCOMPRESSED if limit is None else limit
+    try:
+        with zipfile.ZipFile(path) as book:
+            total = sum(info.file_size for info in book.infolist())
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        return f"is not a valid xlsx workbook (not a readable zip archive: {exc}); truncated?"
+    if total > limit:
+        return f"would expand to {total:,} bytes; refused (limit {limit:,}), a possible zip bomb"
+    return None
+
+
 def read_xlsx_strict(
     path: Path, source: str, sheet: str | None = None, header_row: int = 1, display_name: str | None = None
 ) -> tuple[pd.DataFrame, list[list[str]]]:
@@ -118,15 +132,9 @@ def read_xlsx_strict(
     from python_calamine import CalamineWorkbook
 
     name = display_name or path.name
-    try:
-        with zipfile.ZipFile(path) as book:
-            total = sum(info.file_size for info in book.infolist())
-    except zipfile.BadZipFile:
-        raise SourceFormatError(source, name, "is not a valid xlsx workbook (not a zip archive)") from None
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise SourceFormatError(
-            source, name, f"would expand to {total:,} bytes; refused (limit {MAX_XLSX_UNCOMPRESSED:,})"
-        )
+    problem = xlsx_problem(path)
+    if problem:
+        raise SourceFormatError(source, name, problem)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet_name = sheet or workbook.sheet_names[0]

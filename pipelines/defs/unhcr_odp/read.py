@@ -78,6 +78,26 @@ def _points(body: object, name: str) -> tuple[list, str, str, dict]:
     )
 
 
+def _refuse_impossible_periods(rows: list[dict], shape: str, name: str) -> None:
+    """A month outside 1-12, or a period (a nationality's month, in an origin list) given twice in one response,
+    fails naming both JSON paths: staging could not date it, or would have to pick one of two values."""
+    seen: dict[tuple, str] = {}
+    for row in rows:
+        month = (row.get("month") or "").strip()
+        if month.lstrip("-").isdigit() and not 1 <= int(month) <= 12:
+            raise SourceFormatError(SOURCE, name, f"{row['_source_path']}.month is {month!r}, not a month (1-12)")
+        period = (row.get("year"), row.get("month")) if row.get("month") is not None else (row.get("data_date"),)
+        key = ((row.get("pop_origin_code"),) if shape == "origin" else ()) + period
+        if key in seen:
+            raise SourceFormatError(
+                SOURCE,
+                name,
+                f"{row['_source_path']} repeats the period of {seen[key]} ({', '.join(map(str, key))}); "
+                "one response holds one value per period",
+            )
+        seen[key] = row["_source_path"]
+
+
 def read_response(path: Path, name: str, address: str) -> tuple[pd.DataFrame, str]:
     """One row per point, every value as text; `_source_path` is the point's JSON path. Returns (frame, shape)."""
     described = describe_address(address)
@@ -95,7 +115,7 @@ def read_response(path: Path, name: str, address: str) -> tuple[pd.DataFrame, st
         if not isinstance(point, dict):
             raise SourceFormatError(SOURCE, name, f"{where} is not an object")
         keys = set(point)
-        required = expected or (MONTHLY if MONTHLY <= keys else DAILY)
+        required = expected or (MONTHLY if keys & {"year", "month"} else DAILY)
         if not required <= keys:
             raise SourceFormatError(
                 SOURCE,
@@ -104,6 +124,7 @@ def read_response(path: Path, name: str, address: str) -> tuple[pd.DataFrame, st
                 "expected monthly (year, month, individuals) or daily (data_date, unix_timestamp, individuals) points",
             )
         rows.append({k: None if v is None else str(v) for k, v in point.items()} | {"_source_path": where})
+    _refuse_impossible_periods(rows, shape, name)
     frame = pd.DataFrame(rows, dtype="string")
     geo = meta.get("geoMasterId") or {}
     frame["geo_master_id"] = str(geo.get("id", "")) or None

@@ -1,0 +1,142 @@
+"""The reliability suite's shared state: one good build of the sample to start every case from, and a recorder
+whose figures are printed at the end of the run (`make reliability`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pipelines.settings import Paths, resolve_paths
+from tests.reliability import support
+
+RECORDER_KEY = pytest.StashKey["Recorder"]()
+
+
+@dataclass
+class Recorder:
+    """Outcomes by area: {area: {name: passed}}, plus figures (counts) a test reports."""
+
+    outcomes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    figures: dict[str, object] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    @contextlib.contextmanager
+    def case(self, area: str, name: str) -> Iterator[None]:
+        """Records `name` as passed when the block completes, as failed when it raises."""
+        self.outcomes.setdefault(area, {})[name] = False
+        yield
+        self.outcomes[area][name] = True
+
+    def passed(self, area: str) -> int:
+        return sum(self.outcomes.get(area, {}).values())
+
+    def total(self, area: str) -> int:
+        return len(self.outcomes.get(area, {}))
+
+    def lines(self) -> list[str]:
+        parts = []
+        if "bad_inputs" in self.outcomes:
+            by_policy = self.figures.get("bad_inputs_by_policy", {})
+            rejected = sum(by_policy.get(p, 0) for p in ("import", "build", "check"))
+            kept = sum(by_policy.get(p, 0) for p in ("accepted", "cleaned"))
+            failed = self.total("bad_inputs") - self.passed("bad_inputs")
+            parts.append(
+                f"{rejected} bad inputs rejected cleanly ({by_policy.get('import', 0)} at import, "
+                f"{by_policy.get('build', 0)} by the build, {by_policy.get('check', 0)} by a blocking check), "
+                f"{kept} accepted or cleaned as documented, {failed} not as documented"
+            )
+        if "kills" in self.outcomes:
+            parts.append(f"{self.passed('kills')}/{self.total('kills')} kills recovered")
+        if "readers" in self.figures:
+            readers = self.figures["readers"]
+            parts.append(
+                f"{readers['errors']} reader errors ({readers['queries']} queries by {readers['readers']} readers "
+                f"during {readers['publishes']} publishes)"
+            )
+        if "network" in self.outcomes:
+            parts.append(f"{self.passed('network')}/{self.total('network')} network faults handled")
+        if "idempotence" in self.outcomes:
+            parts.append(f"idempotent: {'yes' if self.passed('idempotence') == self.total('idempotence') else 'no'}")
+        if "security" in self.outcomes:
+            parts.append(f"security: {self.passed('security')}/{self.total('security')}")
+        return parts
+
+
+@pytest.fixture(scope="session")
+def recorder(request: pytest.FixtureRequest) -> Recorder:
+    found = request.config.stash.get(RECORDER_KEY, None)
+    if found is None:
+        found = request.config.stash[RECORDER_KEY] = Recorder()
+    return found
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    found = config.stash.get(RECORDER_KEY, None)
+    if found is None or not (found.outcomes or found.figures):
+        return
+    terminalreporter.section("reliability figures")
+    terminalreporter.write_line(", ".join(found.lines()))
+    for name, value in sorted(found.figures.items()):
+        if name not in ("readers", "bad_inputs_by_policy"):
+            terminalreporter.write_line(f"  {name}: {value}")
+    terminalreporter.write_line(f"  suite time: {time.monotonic() - found.started:.0f}s")
+
+
+@dataclass(frozen=True)
+class GoodBuild:
+    """A complete build of the sample (every source), settled: a rebuild there changes nothing."""
+
+    root: Path
+    paths: Paths
+    published_sha256: str
+    digests: dict[str, str]
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def good_build(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder) -> GoodBuild:
+    from pipelines.sample import write_sample
+    from tests.build_helpers import build
+
+    root = tmp_path_factory.mktemp("good_build")
+    paths = resolve_paths(root / "data", root / "reports")
+    with pytest.MonkeyPatch.context() as patch:
+        _point_at(patch, paths, root)
+        write_sample(paths.raw_dir)
+        started = time.monotonic()
+        ok, report = build(paths)
+        seconds = time.monotonic() - started
+        assert ok, report.failures
+        # A second build settles what the first recorded (the planner then skips every unchanged asset), so a
+        # case copied from here rebuilds only what it changes.
+        ok, report = build(paths)
+        assert ok, report.failures
+    recorder.figures["full sample build (in-process, no images)"] = f"{seconds:.1f}s"
+    return GoodBuild(
+        root,
+        paths,
+        support.file_sha256(paths.published_db),
+        support.table_digests(paths.published_db),
+        seconds,
+    )
+
+
+def _point_at(patch: pytest.MonkeyPatch, paths: Paths, root: Path) -> None:
+    patch.setenv("MIGRATION_DATA_DIR", str(paths.data_dir))
+    patch.setenv("MIGRATION_REPORTS_DIR", str(paths.reports_dir))
+    patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+    os.makedirs(root / "dagster_home", exist_ok=True)
+
+
+@pytest.fixture
+def copy_of_good_build(good_build: GoodBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """A private copy of the good build (raw store, warehouse, published database, reports), pointed at."""
+    paths = support.clone(good_build.root, tmp_path)
+    _point_at(monkeypatch, paths, tmp_path)
+    return paths

@@ -1,0 +1,207 @@
+"""Bad inputs for every source (tests/reliability/corpus.py; the policy of each case is tabled in
+docs/reliability.md): each is refused at import, fails the build, stops at a blocking check, or is accepted or
+cleaned as documented. Whatever happens, the published evidence.duckdb stays byte-identical unless the input
+was accepted, and a file that fails to parse is kept in the raw store, marked rejected, never the newest.
+
+Every case starts from a copy of one good build of the sample; the build after landing the bad file is a full
+build, in which the planner reruns only the changed source and what depends on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.lib import raw_store
+from pipelines.lib.sources import get_source
+from pipelines.settings import Paths
+from tests.build_helpers import build, query
+from tests.conftest import ROOT, require_shared
+from tests.reliability import corpus, support
+from tests.reliability.conftest import GoodBuild, Recorder
+
+pytestmark = pytest.mark.reliability
+
+CASES = corpus.cases()
+
+
+def _names_a_file(column: str) -> bool:
+    """Columns that name the stored file (which differs for an accepted variant) rather than hold data."""
+    return column == "file" or column.endswith(("_file", "_files")) or column in support.BUILD_TIME_COLUMNS
+
+BOOKKEEPING = ("curated.source_snapshots", "curated.validation_results")
+
+
+def _land(case: corpus.Case, paths: Paths, scratch: Path) -> raw_store.Snapshot:
+    name, content = case.make()
+    if case.sparse_size is None:
+        return support.land_bytes(paths, case.source, name, content, scratch, stands_for=case.stands_for)
+    scratch.mkdir(parents=True, exist_ok=True)
+    file = scratch / name
+    file.write_bytes(content)
+    os.truncate(file, case.sparse_size)  # sparse: no disk space, no time
+    return raw_store.land(
+        paths.raw_dir, get_source(case.source), file, arrival="import", accessed=support.NEWEST
+    )
+
+
+def _stored(paths: Paths, source: str) -> set[str]:
+    folder = paths.raw_dir / source
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _where_pattern(case: corpus.Case) -> str:
+    return r"row \d+|\[\d+\]" if case.row else ""
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(
+    case: corpus.Case,
+    good_build: GoodBuild,
+    copy_of_good_build: Paths,
+    tmp_path: Path,
+    recorder: Recorder,
+) -> None:
+    if case.real:
+        require_shared(case.real)
+    paths = copy_of_good_build
+    with recorder.case("bad_inputs", case.id):
+        if case.policy == "import":
+            _refused_at_import(case, paths, tmp_path / "incoming")
+        else:
+            snapshot = _land(case, paths, tmp_path / "incoming")
+            assert snapshot.path.parent == paths.raw_dir / case.source
+            instance = dg.DagsterInstance.ephemeral()
+            ok, report = build(paths, instance=instance)
+            if case.policy == "build":
+                _failed_reading(case, paths, snapshot, ok, report, good_build)
+            elif case.policy == "check":
+                _stopped_by_check(case, paths, snapshot, ok, report, good_build)
+            else:
+                _accepted(case, paths, snapshot, ok, report, good_build)
+        by_policy = recorder.figures.setdefault("bad_inputs_by_policy", {})
+        by_policy[case.policy] = by_policy.get(case.policy, 0) + 1
+
+
+def _refused_at_import(case: corpus.Case, paths: Paths, scratch: Path) -> None:
+    before = _stored(paths, case.source)
+    with pytest.raises(raw_store.RawStoreError) as refused:
+        _land(case, paths, scratch)
+    message = str(refused.value)
+    name, _content = case.make()
+    assert message.startswith(f"{case.source}: "), message
+    assert name in message, message
+    assert re.search(case.expect, message), message
+    assert _stored(paths, case.source) == before, "a refused file must leave nothing in the raw store"
+
+
+def _failure(report, snapshot: raw_store.Snapshot) -> str:  # noqa: ANN001
+    found = [f for f in report.failures if snapshot.name in f]
+    assert found, f"no failure names {snapshot.name}: {report.failures}"
+    return found[0]
+
+
+def _failed_reading(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: ANN001
+    assert not ok
+    message = _failure(report, snapshot)
+    assert f"{case.source}: {snapshot.name}" in message, message
+    assert re.search(case.expect, message), message
+    if case.row:
+        assert re.search(_where_pattern(case), message), f"no row or JSON path in: {message}"
+    if case.column:
+        assert f"column {case.column!r}" in message, message
+    assert support.file_sha256(paths.published_db) == good_build.published_sha256
+    # kept apart: stored, marked rejected with the reason, never selected again
+    sidecar = json.loads(Path(f"{snapshot.path}{raw_store.SIDECAR_SUFFIX}").read_text())
+    assert snapshot.path.is_file() and sidecar["status"] == "rejected"
+    assert snapshot.name in sidecar["rejection_reason"]
+    accepted = raw_store.list_snapshots(paths.raw_dir, case.source)
+    assert snapshot.name not in {s.name for s in accepted}
+    entity = snapshot.provenance.get("entity", "all")
+    newest = raw_store.newest_by_entity(paths.raw_dir, case.source).get(entity)
+    assert newest is None or newest.name != snapshot.name
+
+
+def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: ANN001
+    assert not ok
+    failed = [c["check"] for c in report.checks if c["outcome"] == "FAILED (error)"]
+    assert failed and all(f"stg_{case.source}__" in c for c in failed), report.checks
+    assert support.file_sha256(paths.published_db) == good_build.published_sha256
+    con = duckdb.connect(str(paths.working_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select asset, check_name, expectation, kwargs, unexpected_count from meta.validation_results "
+            "where not success and severity <> 'warn'"
+        ).fetchall()
+        files = {f for (f,) in con.execute("select file from meta.snapshots_used where source = ?", [case.source]).fetchall()}
+    finally:
+        con.close()
+    # the check names the table (so the source), the expectation, the column and how many values failed...
+    assert any(
+        re.search(case.expect, expectation) and case.column in kwargs and (count or 0) >= 1
+        for _asset, _check, expectation, kwargs, count in rows
+    ), rows
+    # ...and the build recorded which stored file the staging table was read from
+    assert snapshot.name in files
+    published = {f for (f,) in query(paths.published_db, "select file from curated.source_snapshots")}
+    assert snapshot.name not in published
+
+
+def _comparable(database: Path) -> dict[str, str]:
+    digests = support.table_digests(database, exclude=_names_a_file)
+    return {t: d for t, d in digests.items() if t not in BOOKKEEPING}
+
+
+def _accepted(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: ANN001
+    assert ok, report.failures
+    assert snapshot.provenance["status"] == "accepted"
+    published = {f for (f,) in query(paths.published_db, "select file from curated.source_snapshots")}
+    assert snapshot.name in published
+    if case.policy == "accepted":
+        # the same figures as the sample it was made from
+        assert _comparable(paths.published_db) == _comparable(good_build.paths.published_db)
+    else:
+        notes = query(
+            paths.published_db,
+            "select count(*) from staging.stg_iom_mmp__incidents, unnest(cleaning_notes) as n(note) "
+            "where note like ?",
+            [f"%{case.expect}%"],
+        )
+        assert notes[0][0] >= 1
+
+
+def test_a_rejected_snapshot_leaves_the_next_build_on_the_previous_good_one(
+    good_build: GoodBuild, copy_of_good_build: Paths, tmp_path: Path, recorder: Recorder
+) -> None:
+    """After a rejection the next build runs from the previous good snapshot and publishes the same figures."""
+    paths = copy_of_good_build
+    with recorder.case("bad_inputs_followup", "rebuild after rejection"):
+        content = corpus.set_cell(corpus.sample_mmp(), 5, "Number of Dead", "twelve")
+        bad = support.land_bytes(paths, "iom_mmp", corpus.MMP, content, tmp_path / "in")
+        ok, _report = build(paths)
+        assert not ok
+        ok, report = build(paths)
+        assert ok, report.failures
+        used = query(paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'")
+        assert bad.name not in {f for (f,) in used}
+        assert support.table_digests(paths.published_db) == good_build.digests | {
+            t: d for t, d in support.table_digests(paths.published_db).items() if t in BOOKKEEPING
+        }
+
+
+def test_every_case_is_in_the_policy_table() -> None:
+    table = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([a-z0-9-]+)` \| [^|]+ \| [^|]+ \| (\w+) \|", table, re.M))
+    assert listed == {c.id: c.policy for c in CASES}
+    assert len(CASES) >= 40 and {c.source for c in CASES} == {
+        "iom_mmp",
+        "unhcr_odp",
+        "italy_moi",
+        "unodc_glotip",
+        "eurostat_thb",
+    }
