@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from pipelines.settings import PROJECT_ROOT
 
-SHARED = PROJECT_ROOT.parent / "shared" / "data"
+# The real snapshots beside the project (../shared/data), or where MIGRATION_BENCH_SHARED_DATA points.
+SHARED = Path(os.environ.get("MIGRATION_BENCH_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 MMP_CSV = SHARED / "mmp" / "Missing_Migrants_Global_Figures_allData_2025-05-05.csv"
 MMP_XLSX = SHARED / "mmp" / "Missing_Migrants_Global_Figures_allData_2025-05-05.xlsx"
 GLOTIP = [

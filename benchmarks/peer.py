@@ -55,6 +55,13 @@ def unhcr_monthly(folder: Path, geo: int, group: int):  # noqa: ANN201
     )
 
 
+def _shared() -> Path:
+    import os
+
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(os.environ.get("MIGRATION_BENCH_SHARED_DATA") or default)
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     parser = argparse.ArgumentParser(description=__doc__)
@@ -63,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
     )
     args = parser.parse_args(argv)
-    out, shared = args.out_dir, args.shared
+    out, shared = args.out_dir, args.shared or _shared()
     out.mkdir(parents=True, exist_ok=True)
 
     with phase("import"):

@@ -221,7 +221,7 @@ def report(results: dict) -> list[str]:
         f"{_verdict(nochange['seconds']['median'], GOALS['nochange_seconds'])}",
         f"single-source rebuild      {_fmt(single['seconds'])}   ({results['settings']['single_source']})",
         f"peer script                {_fmt(peer['seconds'])}",
-        f"ratio pipeline/peer        {ratio.get('of_medians', float('nan')):.2f} (paired runs: "
+        f"ratio pipeline/peer        {ratio.get('of_medians') or float('nan'):.2f} (paired runs: "
         f"{', '.join(f'{r:.2f}' for r in ratio.get('paired', []))})   goal ≤ {GOALS['ratio_to_peer']}: "
         f"{_verdict(ratio.get('of_medians'), GOALS['ratio_to_peer'])}",
         f"peak memory, full rebuild  {_fmt(full['peak_rss_mb'], 'MB', 0)} (process tree incl. Chromium; "

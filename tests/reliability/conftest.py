@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pipelines.settings import Paths, resolve_paths
 from tests.reliability import support
 
 RECORDER_KEY = pytest.StashKey["Recorder"]()
+CAMPAIGN_KEY = pytest.StashKey[object]()
 
 
 @dataclass
@@ -50,6 +52,11 @@ class Recorder:
                 f"{rejected} bad inputs rejected cleanly ({by_policy.get('import', 0)} at import, "
                 f"{by_policy.get('build', 0)} by the build, {by_policy.get('check', 0)} by a blocking check), "
                 f"{kept} accepted or cleaned as documented, {failed} not as documented"
+                + (
+                    f", {self.total('bad_inputs_gaps')} known gap(s)"
+                    if "bad_inputs_gaps" in self.outcomes
+                    else ""
+                )
             )
         if "kills" in self.outcomes:
             parts.append(f"{self.passed('kills')}/{self.total('kills')} kills recovered")
@@ -62,7 +69,9 @@ class Recorder:
         if "network" in self.outcomes:
             parts.append(f"{self.passed('network')}/{self.total('network')} network faults handled")
         if "idempotence" in self.outcomes:
-            parts.append(f"idempotent: {'yes' if self.passed('idempotence') == self.total('idempotence') else 'no'}")
+            parts.append(
+                f"idempotent: {'yes' if self.passed('idempotence') == self.total('idempotence') else 'no'}"
+            )
         if "security" in self.outcomes:
             parts.append(f"security: {self.passed('security')}/{self.total('security')}")
         return parts
@@ -74,6 +83,26 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
     if found is None:
         found = request.config.stash[RECORDER_KEY] = Recorder()
     return found
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the kill test is selected, its campaign starts now, in the background: the builds it kills use one
+    core while the other tests use the other (test_kills.py waits for it)."""
+    if session.config.option.collectonly or not any(
+        item.nodeid.startswith("tests/reliability/test_kills.py") for item in session.items
+    ):
+        return
+    from tests.reliability.kills import Campaign
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    root = factory.mktemp("kills") if factory is not None else Path(tempfile.mkdtemp(prefix="kills-"))
+    session.config.stash[CAMPAIGN_KEY] = Campaign(root).start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    campaign = session.config.stash.get(CAMPAIGN_KEY, None)
+    if campaign is not None:
+        campaign.stop()  # the session ended first (failure, -x, interrupt): kill the build under way
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001

@@ -39,7 +39,10 @@ def check(database: str, expected: set[str]) -> tuple[str | None, int]:
     finally:
         con.close()
     if not (curated == staged == recorded):
-        return f"counts disagree: curated {curated}, staging {staged}, source_snapshots.rows {recorded}", curated
+        return (
+            f"counts disagree: curated {curated}, staging {staged}, source_snapshots.rows {recorded}",
+            curated,
+        )
     if snapshots == 0 or sources < 5:
         return f"source_snapshots has {snapshots} rows from {sources} sources", curated
     return None, curated
@@ -60,7 +63,8 @@ def main(database: str, result: str, stop: str, seconds: float, expected: set[st
         time.sleep(PAUSE)
     with open(result, "w") as handle:
         json.dump(
-            {"queries": queries, "errors": errors, "incomplete": incomplete, "versions": sorted(versions)}, handle
+            {"queries": queries, "errors": errors, "incomplete": incomplete, "versions": sorted(versions)},
+            handle,
         )
 
 

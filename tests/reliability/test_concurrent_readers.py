@@ -31,16 +31,28 @@ def test_readers_always_see_a_complete_database_while_builds_publish(
     good_build: GoodBuild, copy_of_good_build: Paths, tmp_path: Path, recorder: Recorder
 ) -> None:
     paths = copy_of_good_build
-    first = query(paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'")[0][0]
+    first = query(paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'")[
+        0
+    ][0]
     rows = corpus.rows_of(corpus.sample_mmp())
     shorter = corpus.csv_bytes(rows[:-60])
     second = support.land_bytes(paths, "iom_mmp", corpus.MMP, shorter, tmp_path / "in").name
-    expected_tables = sorted(support.table_digests(good_build.paths.published_db, schemas=("curated", "staging")))
+    expected_tables = sorted(
+        support.table_digests(good_build.paths.published_db, schemas=("curated", "staging"))
+    )
     stop = tmp_path / "stop"
     readers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.reader", str(paths.published_db), str(tmp_path / f"reader{i}.json"),
-             str(stop), str(READER_SECONDS), json.dumps(expected_tables)],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.reliability.reader",
+                str(paths.published_db),
+                str(tmp_path / f"reader{i}.json"),
+                str(stop),
+                str(READER_SECONDS),
+                json.dumps(expected_tables),
+            ],  # fmt: skip
             cwd=ROOT,
             env=support.child_env(paths),
         )
@@ -75,9 +87,9 @@ def test_readers_always_see_a_complete_database_while_builds_publish(
     }
     with recorder.case("readers", "four readers, ten publishes"):
         assert failures == []
-        assert len(published) == BUILDS and all(a != b for a, b in zip(published, published[1:])), (
-            "every build must publish a new database"
-        )
+        assert len(published) == BUILDS and all(
+            a != b for a, b in zip(published, published[1:], strict=False)
+        ), "every build must publish a new database"
         assert errors == [], errors[:5]
         assert incomplete == [], incomplete[:5]
         assert all(r["queries"] > 10 for r in results), [r["queries"] for r in results]

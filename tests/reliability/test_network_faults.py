@@ -61,8 +61,17 @@ def _environment(patch: pytest.MonkeyPatch, paths: Paths, root: Path) -> None:
 
 def _refresh(paths: Paths, *extra: str) -> int:
     return cli.main(
-        ["--data-dir", str(paths.data_dir), "--reports-dir", str(paths.reports_dir), "refresh", "--source",
-         "iom_mmp", "--no-images", *extra]  # fmt: skip
+        [
+            "--data-dir",
+            str(paths.data_dir),
+            "--reports-dir",
+            str(paths.reports_dir),
+            "refresh",
+            "--source",
+            "iom_mmp",
+            "--no-images",
+            *extra,
+        ]  # fmt: skip
     )
 
 
@@ -106,11 +115,17 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_failed_download_falls_back_to_the_last_good_snapshot_and_says_so(
-    fault: str, refreshed: Refreshed, copy_of_refreshed: Paths, capsys: pytest.CaptureFixture, recorder: Recorder
+    fault: str,
+    refreshed: Refreshed,
+    copy_of_refreshed: Paths,
+    capsys: pytest.CaptureFixture,
+    recorder: Recorder,
 ) -> None:
     paths = copy_of_refreshed
     reply, problem, most_attempts = FAULTS[fault]
-    routes: dict[str, Reply] = {PATH: reply} if reply else {PATH: redirect("/mirror/b"), "/mirror/b": redirect(PATH)}
+    routes: dict[str, Reply] = (
+        {PATH: reply} if reply else {PATH: redirect("/mirror/b"), "/mirror/b": redirect(PATH)}
+    )
     with recorder.case("network", fault):
         capsys.readouterr()
         with serve(routes) as base, pytest.MonkeyPatch.context() as patch:
@@ -125,9 +140,9 @@ def test_failed_download_falls_back_to_the_last_good_snapshot_and_says_so(
         assert f"building from the last good snapshot {refreshed.good.name}" in err, err
         assert 1 <= attempts <= most_attempts, f"{attempts} attempts"  # retries are bounded
         assert elapsed < 60, f"the refresh took {elapsed:.0f}s"
-        assert [s.name for s in raw_store.list_snapshots(paths.raw_dir, "iom_mmp", include_rejected=True)] == [
-            refreshed.good.name
-        ]
+        assert [
+            s.name for s in raw_store.list_snapshots(paths.raw_dir, "iom_mmp", include_rejected=True)
+        ] == [refreshed.good.name]
         assert list((paths.raw_dir / ".incoming").iterdir()) == []  # no partial download left
         assert support.file_sha256(paths.published_db) == refreshed.published_sha256
 

@@ -20,7 +20,7 @@ from pipelines import cli
 from pipelines.defs.iom_mmp.source import SOURCE as IOM_MMP
 from pipelines.lib import raw_store, tabular
 from pipelines.lib.http_fetch import FetchError, fetch
-from pipelines.settings import USER_AGENT, Paths, resolve_paths
+from pipelines.settings import USER_AGENT, Paths
 from tests.build_helpers import build
 from tests.conftest import ROOT
 from tests.reliability import corpus, support
@@ -35,7 +35,9 @@ SCRIPT = "<script>document.title='pwned'</script>"
 HOSTILE_NAME = "<img src=x onerror=\"document.title='pwned'\">.csv"
 SENTINEL = "sentinel-credential-7f3a9c"
 SECRET_ENV = {"MIGRATION_API_TOKEN": SENTINEL, "AWS_SECRET_ACCESS_KEY": SENTINEL, "GITHUB_TOKEN": SENTINEL}
-CREDENTIAL = re.compile(r"(?i)passw(or)?d|secret|api[_-]?key|authorization|bearer|\btoken\b|cookie|://[^/\s\"']*:[^/\s\"']*@")
+CREDENTIAL = re.compile(
+    r"(?i)passw(or)?d|secret|api[_-]?key|authorization|bearer|\btoken\b|cookie|://[^/\s\"']*:[^/\s\"']*@"
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,12 @@ def _hostile_mmp() -> bytes:
     and a place name."""
     rows = corpus.rows_of(corpus.sample_mmp())
     header = rows[0]
-    central = [i for i, r in enumerate(rows) if i and r[header.index("Migration Route")] == "Central Mediterranean"]
-    other = [i for i, r in enumerate(rows) if i and r[header.index("Migration Route")] == "Eastern Mediterranean"]
+    central = [
+        i for i, r in enumerate(rows) if i and r[header.index("Migration Route")] == "Central Mediterranean"
+    ]
+    other = [
+        i for i, r in enumerate(rows) if i and r[header.index("Migration Route")] == "Eastern Mediterranean"
+    ]
     rows[central[0]][header.index("Incident ID")] = IMG
     rows[central[1]][header.index("Incident ID")] = SCRIPT
     rows[central[2]][header.index("Location of Incident")] = SCRIPT + IMG
@@ -117,7 +123,9 @@ def test_html_and_script_from_sources_never_run_in_charts_or_the_brief(
     }
     with recorder.case("security", "HTML/JS in source text never runs"):
         # the payloads did reach the outputs (so this test is not vacuous)...
-        caption = (reports / "charts" / "central_med_incident_map" / "central_med_incident_map.caption.txt").read_text()
+        caption = (
+            reports / "charts" / "central_med_incident_map" / "central_med_incident_map.caption.txt"
+        ).read_text()
         assert HOSTILE_NAME in caption  # a plain-text caption carries the original file name as it is
         brief = pages["brief"].read_text(encoding="utf-8")
         assert "&lt;img src=x onerror=" in brief  # the brief lists the file name, escaped
@@ -137,7 +145,9 @@ def test_stored_file_names_cannot_leave_the_raw_store(tmp_path: Path, recorder: 
     file = tmp_path / "in" / "data.csv"
     file.parent.mkdir()
     with recorder.case("security", "file names stay in the raw store"):
-        for index, name in enumerate(["../../etc/passwd", "..\\..\\windows\\evil.csv", "/etc/cron.d/x", "..", ".hidden"]):
+        for index, name in enumerate(
+            ["../../etc/passwd", "..\\..\\windows\\evil.csv", "/etc/cron.d/x", "..", ".hidden"]
+        ):
             file.write_bytes(corpus.sample_mmp()[:20_000].rsplit(b"\n", 1)[0] + f"\n{index}".encode())
             snapshot = raw_store.land(raw, IOM_MMP, file, arrival="live", original_name=name)
             assert snapshot.path.parent == raw / "iom_mmp", snapshot.path
@@ -148,12 +158,17 @@ def test_stored_file_names_cannot_leave_the_raw_store(tmp_path: Path, recorder: 
         assert sorted(p.name for p in raw.iterdir()) == ["iom_mmp"]
 
 
-def test_only_configured_hosts_are_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: Recorder) -> None:
+def test_only_configured_hosts_are_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: Recorder
+) -> None:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    with recorder.case("security", "only configured hosts"), serve(
-        {"/data.csv": redirect("http://downloads.example.invalid/data.csv"), "/ok.csv": ok(b"a,b\n1,2\n")}
-    ) as base:
+    with (
+        recorder.case("security", "only configured hosts"),
+        serve(
+            {"/data.csv": redirect("http://downloads.example.invalid/data.csv"), "/ok.csv": ok(b"a,b\n1,2\n")}
+        ) as base,
+    ):
         with pytest.raises(FetchError, match=r"host 'downloads\.example\.invalid' is not in allowed hosts"):
             fetch("iom_mmp", f"{base}/data.csv", tmp_path, expect="csv", user_agent=USER_AGENT,
                   allowed_hosts={"127.0.0.1"}, retries=0)  # fmt: skip
@@ -182,7 +197,9 @@ def test_xlsx_reading_is_bounded_in_uncompressed_size(tmp_path: Path, recorder: 
         assert "would expand to" in tabular.xlsx_problem(workbook, limit=1_000)
 
 
-def test_the_ui_listens_on_loopback_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: Recorder) -> None:
+def test_the_ui_listens_on_loopback_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: Recorder
+) -> None:
     launched: list[list[str]] = []
 
     def _execv(_program: str, argv: list[str]) -> None:
@@ -193,7 +210,11 @@ def test_the_ui_listens_on_loopback_by_default(tmp_path: Path, monkeypatch: pyte
     with recorder.case("security", "UI on 127.0.0.1"):
         assert cli.parser().parse_args(["ui"]).host == "127.0.0.1"
         help_text = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "ui", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "pipelines.cli", "ui", "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         ).stdout
         assert "--host" in help_text
         cli.main(["--data-dir", str(tmp_path / "data"), "--reports-dir", str(tmp_path / "reports"), "ui"])
@@ -208,8 +229,14 @@ def test_no_credentials_are_needed_read_or_stored(
         # the code reads only these settings from the environment (none of them a secret)
         read = set()
         for file in (ROOT / "pipelines").rglob("*.py"):
-            read |= set(re.findall(r"""(?:environ\.get|environ\[|getenv)\(?\s*f?["']([A-Z_{}.a-z]+)""", file.read_text()))
-        assert not {name for name in read if re.search(r"(?i)secret|token|passw|key|credential|auth", name)}, read
+            read |= set(
+                re.findall(
+                    r"""(?:environ\.get|environ\[|getenv)\(?\s*f?["']([A-Z_{}.a-z]+)""", file.read_text()
+                )
+            )
+        assert not {
+            name for name in read if re.search(r"(?i)secret|token|passw|key|credential|auth", name)
+        }, read
         # nothing that looks like a credential is stored in the sidecars or the published database...
         for paths in (good_build.paths, hostile_build.paths):
             for sidecar in paths.raw_dir.rglob(f"*{raw_store.SIDECAR_SUFFIX}"):
@@ -219,7 +246,11 @@ def test_no_credentials_are_needed_read_or_stored(
             try:
                 columns = con.execute("select column_name from duckdb_columns()").fetchall()
                 assert not [c for (c,) in columns if CREDENTIAL.search(c)]
-                snapshot_text = " ".join(str(v) for row in con.execute("select * from curated.source_snapshots").fetchall() for v in row)
+                snapshot_text = " ".join(
+                    str(v)
+                    for row in con.execute("select * from curated.source_snapshots").fetchall()
+                    for v in row
+                )
                 assert not CREDENTIAL.search(snapshot_text)
             finally:
                 con.close()
