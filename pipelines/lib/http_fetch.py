@@ -244,7 +244,9 @@ def _download(
                     described = _describe(exc, 1)
                     if length is not None and resp.raw.tell() < length:
                         cause = described.split(":", 1)[0]  # e.g. "read timed out", "connection failed"
-                        raise call.fail(url, f"truncated: got {resp.raw.tell()} of {length} bytes ({cause})") from exc
+                        raise call.fail(
+                            url, f"truncated: got {resp.raw.tell()} of {length} bytes ({cause})"
+                        ) from exc
                     raise call.fail(url, described) from exc
                 if not chunk:
                     break

@@ -142,8 +142,8 @@ def good_build(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder) -> 
         ok, report = build(paths)
         seconds = time.monotonic() - started
         assert ok, report.failures
-        # A second build settles what the first recorded (the planner then skips every unchanged asset), so a
-        # case copied from here rebuilds only what it changes.
+        # A second build leaves the state a case starts from settled: the planner skips every unchanged asset
+        # (only curated/research_views, a view, is rebuilt each time), so a copy rebuilds only what it changes.
         ok, report = build(paths)
         assert ok, report.failures
     recorder.figures["full sample build (in-process, no images)"] = f"{seconds:.1f}s"

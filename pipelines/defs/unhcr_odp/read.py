@@ -85,8 +85,12 @@ def _refuse_impossible_periods(rows: list[dict], shape: str, name: str) -> None:
     for row in rows:
         month = (row.get("month") or "").strip()
         if month.lstrip("-").isdigit() and not 1 <= int(month) <= 12:
-            raise SourceFormatError(SOURCE, name, f"{row['_source_path']}.month is {month!r}, not a month (1-12)")
-        period = (row.get("year"), row.get("month")) if row.get("month") is not None else (row.get("data_date"),)
+            raise SourceFormatError(
+                SOURCE, name, f"{row['_source_path']}.month is {month!r}, not a month (1-12)"
+            )
+        period = (
+            (row.get("year"), row.get("month")) if row.get("month") is not None else (row.get("data_date"),)
+        )
         key = ((row.get("pop_origin_code"),) if shape == "origin" else ()) + period
         if key in seen:
             raise SourceFormatError(
