@@ -19,6 +19,23 @@ def summary(result: SuiteResult) -> dict:
     }
 
 
+def validate(
+    con: object,
+    asset: dg.AssetKey,
+    name: str,
+    query: str,
+    expectations: list[Expectation],
+    extra: dict | None = None,
+) -> dg.AssetCheckResult:
+    """Runs the suite on `query` read back from DuckDB, records every expectation in meta.validation_results and
+    returns the check's result (failed expectations, and `extra`, in its metadata)."""
+    suite = asset.path[-1]
+    frame = con.execute(query).df()
+    result = run_suite(suite, frame, expectations)
+    meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)
+    return dg.AssetCheckResult(passed=result.success, metadata={**summary(result), **(extra or {})})
+
+
 def gx_suite_check(
     asset: dg.AssetKey,
     name: str,
@@ -27,16 +44,11 @@ def gx_suite_check(
     description: str,
 ) -> dg.AssetChecksDefinition:
     """Blocking check: `query` (read back from DuckDB) validated against `expectations(con)`."""
-    suite = asset.path[-1]
 
     @dg.asset_check(asset=asset, blocking=True, name=name, description=description)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
-            items = expectations(con)
-            frame = con.execute(query).df()
-            result = run_suite(suite, frame, items)
-            meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)
-        return dg.AssetCheckResult(passed=result.success, metadata=summary(result))
+            return validate(con, asset, name, query, expectations(con))
 
     return _check
 

@@ -34,6 +34,21 @@ class SourceFormatError(Exception):
         self.source, self.file, self.row, self.column = source, file, row, column
 
 
+def refuse_cells(
+    source: str, frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str
+) -> None:
+    """Raises naming the first cell flagged in `bad` (file row, column, value) and how many cells are like it."""
+    if bad.any():
+        first = bad.idxmax()
+        raise SourceFormatError(
+            source,
+            file,
+            f"value {frame.at[first, column]!r} {message} ({int(bad.sum())} such cell(s) in this column)",
+            row=int(frame.at[first, ROW_COLUMN]),
+            column=column,
+        )
+
+
 @contextmanager
 def rejecting(snapshot: object) -> Iterator[None]:
     """Marks the snapshot rejected when its content has the wrong shape, so it is kept apart and never

@@ -8,8 +8,8 @@ import dagster as dg
 from pipelines.defs.eurostat_thb import config
 from pipelines.defs.eurostat_thb.assets import STAGING_KEY
 from pipelines.defs.eurostat_thb.stage import RAW_TABLE
-from pipelines.lib import meta
-from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.checks import validate
+from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
 
 FIRST_YEAR = 2008  # the crim_thb statistics start in 2008
@@ -49,16 +49,6 @@ def expectations(last_year: int) -> list[Expectation]:
     ]
 
 
-def _summary(result: SuiteResult) -> dict:
-    keys = ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")
-    failed = [{k: r[k] for k in keys} for r in result.failures()]
-    return {
-        "expectations": dg.MetadataValue.int(len(result.rows)),
-        "failed": dg.MetadataValue.int(len(failed)),
-        "failed_expectations": dg.MetadataValue.json(failed),
-    }
-
-
 @dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_observations_suite")
 def gx_observations_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """One row per dataset, series and year; configured datasets only; every row has a geo code and an indicator;
@@ -69,16 +59,14 @@ def gx_observations_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
             "select max(published) from meta.snapshots_used where raw_table = ?", [RAW_TABLE]
         ).fetchall()[0][0]
         last_year = (updated or dt.date.today()).year
-        frame = con.execute(FRAME).df()
-        result = run_suite("stg_eurostat_thb__observations", frame, expectations(last_year))
-        meta.record_validation(
+        return validate(
             con,
-            STAGING_KEY.to_user_string(),
+            STAGING_KEY,
             "gx_observations_suite",
-            "stg_eurostat_thb__observations",
-            result.rows,
+            FRAME,
+            expectations(last_year),
+            {"last_year": last_year},
         )
-    return dg.AssetCheckResult(passed=result.success, metadata={**_summary(result), "last_year": last_year})
 
 
 @dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_codes")

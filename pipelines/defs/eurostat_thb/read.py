@@ -11,7 +11,7 @@ import pandas as pd
 from pipelines.defs.eurostat_thb import config
 from pipelines.defs.eurostat_thb.source import LAST_UPDATE, NAME
 from pipelines.lib.raw_store import Snapshot
-from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict
+from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, refuse_cells
 
 SOURCE = NAME
 REQUIRED = ("DATAFLOW", "LAST UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG")
@@ -72,31 +72,33 @@ def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, Layout]:
     return frame, layout
 
 
-def _fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:
-    if bad.any():
-        first = bad.idxmax()
-        raise SourceFormatError(
-            SOURCE,
-            file,
-            f"value {frame.at[first, column]!r} {message} ({int(bad.sum())} such cell(s) in this column)",
-            row=int(frame.at[first, ROW_COLUMN]),
-            column=column,
-        )
-
-
 def validate_cells(frame: pd.DataFrame, layout: Layout, dataset: str, file: str) -> dict[str, int]:
     """Raises on the first cell staging cannot parse, a dataflow other than the snapshot's dataset, an unknown
     dimension that splits the figures, or a repeated observation; returns counts of what was checked."""
     expected = config.datasets()[dataset].dataflow.upper()
     flows = frame["DATAFLOW"].fillna("").str.strip()
-    _fail(frame, flows.str.split("(").str[0].str.upper() != expected, file, "DATAFLOW", f"is not {expected}")
+    refuse_cells(
+        SOURCE,
+        frame,
+        flows.str.split("(").str[0].str.upper() != expected,
+        file,
+        "DATAFLOW",
+        f"is not {expected}",
+    )
     updates = frame["LAST UPDATE"].fillna("").str.strip()
-    _fail(frame, ~updates.str.fullmatch(LAST_UPDATE.pattern), file, "LAST UPDATE", "is not dd/mm/yy hh:mm:ss")
+    refuse_cells(
+        SOURCE,
+        frame,
+        ~updates.str.fullmatch(LAST_UPDATE.pattern),
+        file,
+        "LAST UPDATE",
+        "is not dd/mm/yy hh:mm:ss",
+    )
     periods = frame["TIME_PERIOD"].fillna("").str.strip()
-    _fail(frame, ~periods.str.fullmatch(YEAR.pattern), file, "TIME_PERIOD", "is not a year")
+    refuse_cells(SOURCE, frame, ~periods.str.fullmatch(YEAR.pattern), file, "TIME_PERIOD", "is not a year")
     values = frame["OBS_VALUE"].fillna("").str.strip()
     counts = ~values.isin(MISSING_VALUES) & ~values.str.fullmatch(VALUE.pattern)
-    _fail(frame, counts, file, "OBS_VALUE", "is not a count, ':' or empty")
+    refuse_cells(SOURCE, frame, counts, file, "OBS_VALUE", "is not a count, ':' or empty")
     for dimension in layout.dimensions:
         distinct = sorted(frame[dimension].dropna().unique())
         if dimension not in config.roles() and len(distinct) > 1:
@@ -109,7 +111,12 @@ def validate_cells(frame: pd.DataFrame, layout: Layout, dataset: str, file: str)
                 column=dimension,
             )
     repeated = frame.duplicated([*layout.dimensions, "TIME_PERIOD"], keep="first")
-    _fail(
-        frame, repeated, file, "TIME_PERIOD", "repeats an observation already given for the same dimensions"
+    refuse_cells(
+        SOURCE,
+        frame,
+        repeated,
+        file,
+        "TIME_PERIOD",
+        "repeats an observation already given for the same dimensions",
     )
     return {"observations": len(frame), "missing_values": int(values.isin(MISSING_VALUES).sum())}

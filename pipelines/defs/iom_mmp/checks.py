@@ -9,7 +9,8 @@ import pandas as pd
 from pipelines.defs.iom_mmp.assets import STAGING_KEY
 from pipelines.defs.iom_mmp.read import HERE
 from pipelines.lib import meta
-from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.checks import validate
+from pipelines.lib.gx_runner import Expectation, run_suite
 from pipelines.lib.warehouse import Warehouse
 
 COUNT_COLUMNS = ("dead", "missing", "dead_and_missing", "survivors", "females", "males", "children")
@@ -17,6 +18,11 @@ COUNT_COLUMNS = ("dead", "missing", "dead_and_missing", "survivors", "females", 
 # times larger is a data error, not an event.
 MAX_PLAUSIBLE_COUNT = 100_000
 COVERAGE_START = "2014-01-01"
+INCIDENTS_FRAME = (
+    "select *, cast(strftime(incident_date, '%Y%m%d') as integer) as incident_date_yyyymmdd, "
+    "case when dead is not null and missing is not null then dead + missing end as dead_plus_missing "
+    "from staging.stg_iom_mmp__incidents"
+)
 
 
 def incident_expectations(coverage_end: str) -> list[Expectation]:
@@ -78,28 +84,6 @@ def known_labels(kind: str) -> list[str]:
         return sorted({row[column] for row in csv.DictReader(handle)})
 
 
-def _summary(result: SuiteResult) -> dict:
-    failed = [
-        {
-            k: r[k]
-            for k in (
-                "expectation",
-                "kwargs",
-                "unexpected_count",
-                "partial_unexpected",
-                "observed_value",
-                "exception",
-            )
-        }
-        for r in result.failures()
-    ]
-    return {
-        "expectations": dg.MetadataValue.int(len(result.rows)),
-        "failed": dg.MetadataValue.int(len(failed)),
-        "failed_expectations": dg.MetadataValue.json(failed),
-    }
-
-
 @dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_incidents_suite")
 def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Unique incident id; counts non-negative and plausible; dead + missing = total where both exist;
@@ -109,19 +93,9 @@ def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
             "select coalesce(greatest(published, accessed), accessed) from meta.snapshots_used "
             "where raw_table = 'raw.iom_mmp__incidents'"
         ).fetchall()[0][0]
-        frame = con.execute(
-            "select *, cast(strftime(incident_date, '%Y%m%d') as integer) as incident_date_yyyymmdd, "
-            "case when dead is not null and missing is not null then dead + missing end as dead_plus_missing "
-            "from staging.stg_iom_mmp__incidents"
-        ).df()
         coverage_end = (end or dt.date.today()).isoformat()
-        result = run_suite("stg_iom_mmp__incidents", frame, incident_expectations(coverage_end))
-        meta.record_validation(
-            con, STAGING_KEY.to_user_string(), "gx_incidents_suite", "stg_iom_mmp__incidents", result.rows
-        )
-    return dg.AssetCheckResult(
-        passed=result.success, metadata={**_summary(result), "coverage_end": coverage_end}
-    )
+        return validate(con, STAGING_KEY, "gx_incidents_suite", INCIDENTS_FRAME, incident_expectations(coverage_end),
+                        {"coverage_end": coverage_end})  # fmt: skip
 
 
 @dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_routes_and_regions")

@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.lib.raw_store import Snapshot
-from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, read_xlsx_strict
+from pipelines.lib.tabular import (
+    ROW_COLUMN,
+    SourceFormatError,
+    read_csv_strict,
+    read_xlsx_strict,
+    refuse_cells,
+)
 
 SOURCE = "iom_mmp"
 HERE = Path(__file__).resolve().parent
@@ -99,15 +105,7 @@ def validate_cells(frame: pd.DataFrame, vintage: str, file: str) -> dict[str, in
         values = frame[publisher].fillna("").str.strip()
         filled = values != ""
         bad = filled & ~values.str.fullmatch(pattern).fillna(False)
-        if bad.any():
-            first = bad.idxmax()
-            raise SourceFormatError(
-                SOURCE,
-                file,
-                f"value {frame.at[first, publisher]!r} is not {meaning} ({int(bad.sum())} such cell(s) in this column)",
-                row=int(frame.at[first, ROW_COLUMN]),
-                column=publisher,
-            )
+        refuse_cells(SOURCE, frame, bad, file, publisher, f"is not {meaning}")
         checked[publisher] = int(filled.sum())
     return checked
 

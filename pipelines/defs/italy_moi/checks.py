@@ -11,7 +11,8 @@ from pipelines.defs.italy_moi import expectations as ex
 from pipelines.defs.italy_moi.assets import DAILY_KEY, NATIONALITY_KEY, REPORTS_KEY
 from pipelines.defs.italy_moi.source import FILES
 from pipelines.lib import meta
-from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.checks import validate
+from pipelines.lib.gx_runner import Expectation, run_suite
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -23,16 +24,6 @@ def _coverage_end(con: duckdb.DuckDBPyConnection, entity: str) -> str:
     return (found[0][0] if found and found[0][0] else dt.date.today()).isoformat()
 
 
-def _summary(result: SuiteResult) -> dict:
-    keys = ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")
-    failed = [{k: r[k] for k in keys} for r in result.failures()]
-    return {
-        "expectations": dg.MetadataValue.int(len(result.rows)),
-        "failed": dg.MetadataValue.int(len(failed)),
-        "failed_expectations": dg.MetadataValue.json(failed),
-    }
-
-
 def _suite(
     warehouse: Warehouse,
     key: dg.AssetKey,
@@ -41,16 +32,9 @@ def _suite(
     frame_sql: str,
     build: Callable[[str], list[Expectation]],
 ) -> dg.AssetCheckResult:
-    suite = key.path[-1]
     with warehouse.connect() as con:
         end = _coverage_end(con, entity)
-        frame = con.execute(frame_sql).df()
-        result = run_suite(suite, frame, build(end))
-        meta.record_validation(con, key.to_user_string(), check, suite, result.rows)
-    return dg.AssetCheckResult(
-        passed=result.success,
-        metadata={**_summary(result), "coverage": f"{ex.COVERAGE_START} .. {end}"},
-    )
+        return validate(con, key, check, frame_sql, build(end), {"coverage": f"{ex.COVERAGE_START} .. {end}"})
 
 
 @dg.asset_check(asset=DAILY_KEY, blocking=True, name="gx_daily_landings_suite")

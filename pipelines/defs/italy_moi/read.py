@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipelines.defs.italy_moi.source import FILES, HERE, NAME, header_of, headers
 from pipelines.lib import raw_store
-from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, rejecting
+from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, refuse_cells, rejecting
 
 SOURCE = NAME
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -125,14 +125,6 @@ def validate_cells(frame: pd.DataFrame, entity: str, file: str) -> dict[str, int
         values = frame[column].fillna("").str.strip()
         ok = _iso2_or_others(frame) if test is None else test(values)
         bad = ~ok.astype(bool)
-        if bad.any():
-            first = bad.idxmax()
-            raise SourceFormatError(
-                SOURCE,
-                file,
-                f"value {frame.at[first, column]!r} is not {meaning} ({int(bad.sum())} such cell(s) in this column)",
-                row=int(frame.at[first, ROW_COLUMN]),
-                column=column,
-            )
+        refuse_cells(SOURCE, frame, bad, file, column, f"is not {meaning}")
         checked[column] = len(values)
     return checked

@@ -9,19 +9,9 @@ import dagster as dg
 
 from pipelines.defs.unodc_glotip import expectations as ex
 from pipelines.defs.unodc_glotip.assets import COUNTRY_KEY, RECORDS_KEY, SUBREGION_KEY
-from pipelines.lib import meta
-from pipelines.lib.gx_runner import Expectation, SuiteResult, run_suite
+from pipelines.lib.checks import validate
+from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
-
-
-def _summary(result: SuiteResult) -> dict:
-    keys = ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")
-    failed = [{k: r[k] for k in keys} for r in result.failures()]
-    return {
-        "expectations": dg.MetadataValue.int(len(result.rows)),
-        "failed": dg.MetadataValue.int(len(failed)),
-        "failed_expectations": dg.MetadataValue.json(failed),
-    }
 
 
 def _suite(
@@ -31,16 +21,12 @@ def _suite(
     frame_sql: str,
     build: Callable[[int], list[Expectation]],
 ) -> dg.AssetCheckResult:
-    suite = key.path[-1]
     with warehouse.connect() as con:
         released = con.execute(
             "select max(published) from meta.snapshots_used where raw_table = 'raw.unodc_glotip__data_glotip'"
         ).fetchall()[0][0]
         last_year = (released or dt.date.today()).year
-        frame = con.execute(frame_sql).df()
-        result = run_suite(suite, frame, build(last_year))
-        meta.record_validation(con, key.to_user_string(), check, suite, result.rows)
-    return dg.AssetCheckResult(passed=result.success, metadata={**_summary(result), "last_year": last_year})
+        return validate(con, key, check, frame_sql, build(last_year), {"last_year": last_year})
 
 
 @dg.asset_check(asset=RECORDS_KEY, blocking=True, name="gx_records_suite")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipelines.defs.unodc_glotip.source import HEADER_ROW, NAME, SHEET
 from pipelines.lib.raw_store import Snapshot
-from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_xlsx_strict
+from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_xlsx_strict, refuse_cells
 
 SOURCE = NAME
 HERE = Path(__file__).resolve().parent
@@ -65,15 +65,7 @@ def validate_cells(frame: pd.DataFrame, file: str) -> dict[str, int]:
     for column, (pattern, meaning) in CELL_RULES.items():
         values = frame[column].fillna("").str.strip()
         bad = ~values.str.fullmatch(pattern).fillna(False)
-        if bad.any():
-            first = bad.idxmax()
-            raise SourceFormatError(
-                SOURCE,
-                file,
-                f"value {frame.at[first, column]!r} is not {meaning} ({int(bad.sum())} such cell(s) in this column)",
-                row=int(frame.at[first, ROW_COLUMN]),
-                column=column,
-            )
+        refuse_cells(SOURCE, frame, bad, file, column, f"is not {meaning}")
         checked[column] = len(values)
     unnamed = (frame["Iso3_code"].fillna("").str.strip() == "") & (
         frame["Country"].fillna("").str.strip() == ""
