@@ -34,7 +34,7 @@ VIEWS = {
     deps=[dg.AssetKey(["curated", t]) for t in sorted({t for tables, _c in VIEWS.values() for t in tables})],
     group_name="curated",
     kinds={"duckdb"},
-    metadata={"uses_what_was_built": True},
+    metadata={"uses_what_was_built": True, "relations": [f"curated/{name}" for name in VIEWS]},
 )
 def research_views(warehouse: Warehouse) -> dg.MaterializeResult:
     """curated.central_med_yearly, curated.route_comparison_latest, curated.italy_top_nationalities_yearly and

@@ -124,7 +124,9 @@ def existing_tables(working_db: Path) -> set[str]:
     con = duckdb.connect(str(working_db))
     try:
         rows = con.execute(
-            "select schema_name || '/' || table_name from duckdb_tables() where database_name = current_database()"
+            "select schema_name || '/' || table_name from duckdb_tables() where database_name = current_database() "
+            "union all select schema_name || '/' || view_name from duckdb_views() "
+            "where database_name = current_database() and not internal"
         ).fetchall()
         return {row[0] for row in rows}
     finally:

@@ -18,7 +18,9 @@ class Plan:
     fingerprints: dict[dg.AssetKey, str] = field(default_factory=dict)
 
 
-def _exists(key: dg.AssetKey, tables: set[str], paths: Paths) -> bool:
+def _exists(key: dg.AssetKey, tables: set[str], paths: Paths, metadata: dict) -> bool:
+    if metadata.get("relations"):  # an asset that builds views or tables under other names
+        return set(metadata["relations"]) <= tables
     layer = key.path[0]
     if layer in fingerprints.TABLE_LAYERS:
         return key.to_user_string() in tables
@@ -67,7 +69,12 @@ def plan(
         now = fingerprints.current(graph, key, parents, paths, settings, code)
         effective[key] = now
         same = last.get(name, ("", ""))[0] == now
-        if same and not force and key not in elsewhere and _exists(key, tables, paths):
+        if (
+            same
+            and not force
+            and key not in elsewhere
+            and _exists(key, tables, paths, graph.get(key).metadata or {})
+        ):
             result.unchanged.append(key)
         else:
             result.run.append(key)
