@@ -55,11 +55,40 @@ def cmd_import(args: argparse.Namespace) -> int:
             failed += 1
             continue
         p = snapshot.provenance
+        if p.get("status") == "rejected":
+            print(
+                f"✘ {file}: the same bytes are already in the store as {snapshot.name}, marked rejected: "
+                f"{p.get('rejection_reason')}\n  If it is right after all: migration-evidence accept "
+                f"{info.name} {snapshot.name}",
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
         print(
             f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, "
             f"published {p['published'] or 'not stated'})"
         )
     return 1 if failed else 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from pipelines.lib import raw_store
+
+    paths = _paths(args)
+    try:
+        snapshot = raw_store.find_snapshot(paths.raw_dir, args.source, args.file)
+    except raw_store.RawStoreError as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return 1
+    if snapshot.provenance.get("status") != "rejected":
+        print(f"{args.source}/{snapshot.name} is not rejected; nothing to do", file=sys.stderr)
+        return 0
+    raw_store.mark_accepted(snapshot)
+    print(
+        f"✔ {args.source}/{snapshot.name} accepted again (was rejected: "
+        f"{snapshot.provenance.get('rejection_reason')}); the next build reads it"
+    )
+    return 0
 
 
 def _print_stale(paths: Paths) -> None:
@@ -84,8 +113,16 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
     )
     for check in checks_failed:
         print(f"  check {check['check']}: {check['outcome']}", file=sys.stderr)
+        for detail in check.get("details", []):
+            print(f"    {detail}", file=sys.stderr)
     for failure in report.failures:
         print(f"  error in {failure}", file=sys.stderr)
+    for rejected in getattr(report, "rejected", []):
+        print(
+            f"  marked rejected after a failed blocking check: {rejected} (the next build uses the previous good "
+            "snapshot; `migration-evidence accept` puts it back)",
+            file=sys.stderr,
+        )
     for asset, reason in report.left_out.items():
         print(f"  left out (no snapshot of {reason}): {asset} and its dependents", file=sys.stderr)
     unchanged = getattr(report, "unchanged", [])
@@ -201,6 +238,13 @@ def parser() -> argparse.ArgumentParser:
         help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today",
     )
     imp.set_defaults(func=cmd_import)
+
+    accept = sub.add_parser(
+        "accept", help="put back a snapshot the build marked rejected (after you have checked it)"
+    )
+    accept.add_argument("source", help="source name, e.g. iom_mmp")
+    accept.add_argument("file", help="the stored file name (data/raw/SOURCE/...)")
+    accept.set_defaults(func=cmd_accept)
 
     build = sub.add_parser("build", help="build every asset from the raw store and publish the database")
     build.add_argument("--offline", action="store_true", help="no network access at all")

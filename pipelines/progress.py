@@ -19,12 +19,39 @@ class BuildReport:
     left_out: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)  # assets skipped: same fingerprint as the last build
     nothing_changed: bool = False
+    rejected: list[str] = field(
+        default_factory=list
+    )  # source/file marked rejected after a failed blocking check
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
 
 REPORT = BuildReport()
+
+
+def _failed_details(metadata: dict, limit: int = 5) -> list[str]:
+    """One line per failed expectation of a check (from its `failed_expectations` metadata): expectation,
+    column, how many values, a few of them."""
+    entry = metadata.get("failed_expectations")
+    failed = getattr(entry, "value", entry) or []
+    lines = []
+    for item in failed[:limit] if isinstance(failed, list) else []:
+        kwargs = item.get("kwargs") or {}
+        column = kwargs.get("column") or kwargs.get("column_list") or ""
+        count = item.get("unexpected_count")
+        examples = item.get("partial_unexpected") or []
+        line = f"{item.get('expectation')}" + (f" on {column}" if column else "")
+        if count:
+            line += f": {count:,} unexpected"
+        if examples:
+            line += f", e.g. {', '.join(str(e) for e in examples[:3])}"
+        elif item.get("observed_value") is not None:
+            line += f" (observed {item['observed_value']})"
+        lines.append(line[:300])
+    if isinstance(failed, list) and len(failed) > limit:
+        lines.append(f"…and {len(failed) - limit} more failed expectations")
+    return lines
 
 
 class _ProgressHandler(logging.Handler):
@@ -51,15 +78,19 @@ class _ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value.lower()})"
+            details = [] if evaluation.passed else _failed_details(evaluation.metadata or {})
             REPORT.checks.append(
                 {
                     "check": f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
                     "outcome": outcome,
+                    "details": details,
                 }
             )
             self._say(
                 f"    check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: {outcome}"
             )
+            for detail in details:
+                self._say(f"      {detail}")
         elif kind == "STEP_SUCCESS":
             info = REPORT.steps.setdefault(step, {})
             info["status"] = "ok"

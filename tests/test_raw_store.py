@@ -90,6 +90,32 @@ def test_rejected_snapshot_is_never_the_newest(tmp_path: Path) -> None:
     assert bad.path.exists()
 
 
+def test_a_rejected_snapshot_is_put_back_only_by_accept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Importing the same bytes again does not revive a rejected file (it says so, exit 1); `accept` does, and
+    the sidecar keeps why it was rejected."""
+    from pipelines import cli
+
+    data = tmp_path / "data"
+    incoming = _file(tmp_path, "bad.csv", CSV + b"x\n")
+    argv = ["--data-dir", str(data), "--reports-dir", str(tmp_path / "reports")]
+    assert cli.main([*argv, "import", "iom_mmp", str(incoming)]) == 0
+    (stored,) = raw_store.list_snapshots(data / "raw", "iom_mmp")
+    raw_store.mark_rejected(stored, f"iom_mmp: {stored.name}, row 3: 1 field")
+    capsys.readouterr()
+    assert cli.main([*argv, "import", "iom_mmp", str(incoming)]) == 1
+    err = capsys.readouterr().err
+    assert "marked rejected" in err and f"accept iom_mmp {stored.name}" in err
+    assert raw_store.list_snapshots(data / "raw", "iom_mmp") == []
+    assert cli.main([*argv, "accept", "iom_mmp", stored.name]) == 0
+    (back,) = raw_store.list_snapshots(data / "raw", "iom_mmp")
+    assert back.provenance["status"] == "accepted" and back.provenance["rejection_reason"] is None
+    assert back.provenance["previous_rejections"] == [f"iom_mmp: {stored.name}, row 3: 1 field"]
+    raw_store.validate_provenance(back.provenance)
+    assert cli.main([*argv, "accept", "iom_mmp", "no-such-file.csv"]) == 1
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -273,6 +273,18 @@ def mark_rejected(snapshot: Snapshot, reason: str) -> Snapshot:
     return Snapshot(snapshot.path, record)
 
 
+def mark_accepted(snapshot: Snapshot) -> Snapshot:
+    """Puts a rejected snapshot back among the good ones (after someone checked it), keeping why it was rejected."""
+    previous = snapshot.provenance.get("rejection_reason")
+    history = list(snapshot.provenance.get("previous_rejections") or [])
+    if previous:
+        history.append(previous[:2000])
+    record = dict(snapshot.provenance, status="accepted", rejection_reason=None, previous_rejections=history)
+    validate_provenance(record)
+    _write_json_atomic(snapshot.path.with_name(snapshot.name + SIDECAR_SUFFIX), record)
+    return Snapshot(snapshot.path, record)
+
+
 def find_snapshot(raw_dir: Path, source: str, stored_name: str) -> Snapshot:
     for snapshot in list_snapshots(raw_dir, source, include_rejected=True):
         if snapshot.name == stored_name:

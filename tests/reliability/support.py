@@ -35,12 +35,6 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# Rows that describe an earlier build, not this one: the check on curated.validation_results runs after the
-# table is built, so the table holds that check's result for the previous build's table (reported; the fix is
-# to leave those rows out of sql/curated/validation_results.sql).
-EARLIER_BUILD_ROWS = {"curated.validation_results": "asset <> 'curated/validation_results'"}
-
-
 def table_digests(
     database: Path,
     schemas: tuple[str, ...] = ("curated",),

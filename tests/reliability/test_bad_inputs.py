@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -138,6 +140,9 @@ def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  #
     assert not ok
     failed = [c["check"] for c in report.checks if c["outcome"] == "FAILED (error)"]
     assert failed and all(f"stg_{case.source}__" in c for c in failed), report.checks
+    # what the command line prints under the failed check: the expectation, the column and how many values
+    details = [d for c in report.checks if c["outcome"] == "FAILED (error)" for d in c["details"]]
+    assert any(re.search(case.expect, d) and case.column in d and "unexpected" in d for d in details), details
     assert support.file_sha256(paths.published_db) == good_build.published_sha256
     con = duckdb.connect(str(paths.working_db), read_only=True)
     try:
@@ -162,6 +167,15 @@ def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  #
     assert snapshot.name in files
     published = {f for (f,) in query(paths.published_db, "select file from curated.source_snapshots")}
     assert snapshot.name not in published
+    # kept apart: marked rejected, naming the file, the check and the expectation, never selected again
+    sidecar = json.loads(Path(f"{snapshot.path}{raw_store.SIDECAR_SUFFIX}").read_text())
+    reason = sidecar["rejection_reason"] or ""
+    assert sidecar["status"] == "rejected", sidecar
+    assert snapshot.name in reason and f"stg_{case.source}__" in reason and re.search(case.expect, reason), (
+        reason
+    )
+    assert f"{case.source}/{snapshot.name}" in report.rejected
+    assert snapshot.name not in {s.name for s in raw_store.list_snapshots(paths.raw_dir, case.source)}
 
 
 def _comparable(database: Path) -> dict[str, str]:
@@ -187,6 +201,17 @@ def _accepted(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: A
         assert notes[0][0] >= 1
 
 
+def _next_build_is_the_good_one(paths: Paths, good_build: GoodBuild, bad: raw_store.Snapshot) -> None:
+    """The build after a rejection succeeds, leaves `bad` out and publishes the good build's figures."""
+    ok, report = build(paths)
+    assert ok, report.failures
+    used = query(paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'")
+    assert bad.name not in {f for (f,) in used}
+    assert support.table_digests(paths.published_db) == good_build.digests | {
+        t: d for t, d in support.table_digests(paths.published_db).items() if t in BOOKKEEPING
+    }
+
+
 def test_a_rejected_snapshot_leaves_the_next_build_on_the_previous_good_one(
     good_build: GoodBuild, copy_of_good_build: Paths, tmp_path: Path, recorder: Recorder
 ) -> None:
@@ -197,13 +222,36 @@ def test_a_rejected_snapshot_leaves_the_next_build_on_the_previous_good_one(
         bad = support.land_bytes(paths, "iom_mmp", corpus.MMP, content, tmp_path / "in")
         ok, _report = build(paths)
         assert not ok
+        _next_build_is_the_good_one(paths, good_build, bad)
+
+
+def test_a_file_failing_a_blocking_check_is_set_aside_and_can_be_put_back(
+    good_build: GoodBuild, copy_of_good_build: Paths, tmp_path: Path, recorder: Recorder
+) -> None:
+    """A file that fails a blocking check is marked rejected after the build; the next build goes back to the
+    previous good snapshot and publishes the same figures; `accept` puts the file back, and the build after that
+    reads it (and fails its check) again."""
+    paths = copy_of_good_build
+    with recorder.case("bad_inputs_followup", "rebuild after a failed check"):
+        case = next(c for c in CASES if c.id == "mmp-absurd-count")
+        assert case.policy == "check"
+        name, content = case.make()
+        bad = support.land_bytes(paths, "iom_mmp", name, content, tmp_path / "in")
         ok, report = build(paths)
-        assert ok, report.failures
-        used = query(paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'")
-        assert bad.name not in {f for (f,) in used}
-        assert support.table_digests(paths.published_db) == good_build.digests | {
-            t: d for t, d in support.table_digests(paths.published_db).items() if t in BOOKKEEPING
-        }
+        assert not ok and report.rejected == [f"iom_mmp/{bad.name}"], report.rejected
+        _next_build_is_the_good_one(paths, good_build, bad)
+        published = support.file_sha256(paths.published_db)
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "--data-dir", str(paths.data_dir), "--reports-dir",
+             str(paths.reports_dir), "accept", "iom_mmp", bad.name],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        sidecar = json.loads(Path(f"{bad.path}{raw_store.SIDECAR_SUFFIX}").read_text())
+        assert sidecar["status"] == "accepted" and bad.name in sidecar["previous_rejections"][0]
+        ok, report = build(paths)
+        assert not ok and report.rejected == [], "a file put back by hand is not rejected twice"
+        assert support.file_sha256(paths.published_db) == published
 
 
 def test_every_case_is_in_the_policy_table() -> None:

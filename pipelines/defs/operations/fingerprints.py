@@ -76,22 +76,37 @@ def engines() -> str:
     return _digest(platform.python_version(), *versions)
 
 
-def snapshot_state(raw_dir: Path, source: str, prefix: str | None, pin: str | None) -> str:
-    """Every accepted snapshot of the source's files (entity starting with `prefix`) with its sidecar."""
+def snapshot_state(
+    raw_dir: Path, source: str, prefix: str | None, pin: str | None, claimed: tuple[str, ...] = ()
+) -> str:
+    """Every accepted snapshot of the source's files (entity starting with `prefix`) with its sidecar, and every
+    accepted snapshot whose entity no raw asset of the source claims (`claimed`: the prefixes of all of them):
+    such a file is refused by whichever raw asset reads the source, so its arrival must rebuild them."""
     items = [
         json.dumps(s.provenance, sort_keys=True)
         for s in raw_store.list_snapshots(raw_dir, source)
-        if s.provenance.get("entity", "all").startswith(prefix or "")
+        if (entity := s.provenance.get("entity", "all")).startswith(prefix or "")
+        or (claimed and not entity.startswith(claimed))
     ]
     return _digest(f"pin={pin or ''}", *sorted(items))
 
 
-def _raw_input(graph: dg.AssetGraph, key: dg.AssetKey, paths: Paths, pins: str) -> str:
+def _source_of(graph: dg.AssetGraph, key: dg.AssetKey) -> tuple[str, str | None]:
     node_metadata = graph.get(key).metadata or {}
-    source = str(node_metadata.get("source") or key.path[1].split("__")[0])
     prefix = node_metadata.get("entity_prefix")
+    return str(node_metadata.get("source") or key.path[1].split("__")[0]), str(prefix) if prefix else None
+
+
+def _raw_input(graph: dg.AssetGraph, key: dg.AssetKey, paths: Paths, pins: str) -> str:
+    source, prefix = _source_of(graph, key)
+    claimed: tuple[str, ...] = ()
+    if prefix:
+        siblings = (
+            _source_of(graph, other) for other in graph.get_all_asset_keys() if other.path[0] == "raw"
+        )
+        claimed = tuple(sorted({p for s, p in siblings if s == source and p}))
     pin = Warehouse(snapshot_pins=pins).pin_for(source)
-    return snapshot_state(paths.raw_dir, source, str(prefix) if prefix else None, pin)
+    return snapshot_state(paths.raw_dir, source, prefix, pin, claimed)
 
 
 def current(
