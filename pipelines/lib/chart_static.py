@@ -169,6 +169,13 @@ def _session() -> _Session:
     return _SESSION
 
 
+def warm() -> None:
+    """Starts the shared browser session now (in the background), so that it is ready when the first chart
+    is written: a build calls this when its run will export images."""
+    with _LOCK:
+        _session()
+
+
 def prerender(key: str, digest: str, jobs: Sequence[ImageJob], *, topojson_url: str | None = None) -> None:
     """Starts rendering `jobs` in the background; `collect(key, digest)` returns their bytes later.
     `digest` names the exact input (the queued figure), so a stale result is never used."""

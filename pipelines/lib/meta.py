@@ -75,19 +75,23 @@ def record_validation(
     _ensure(con, "validation_results", VALIDATION_DDL)
     con.execute("delete from meta.validation_results where asset = ? and check_name = ?", [asset, check_name])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for row in rows:
+    values = [
+        [
+            asset,
+            check_name,
+            suite,
+            row["expectation"],
+            json.dumps(row["kwargs"], default=str, sort_keys=True),
+            row["success"],
+            row["unexpected_count"],
+            row["element_count"],
+            row["severity"],
+            now,
+        ]
+        for row in rows
+    ]
+    if values:  # one statement (one commit) for the whole suite
+        placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
         con.execute(
-            "insert into meta.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                asset,
-                check_name,
-                suite,
-                row["expectation"],
-                json.dumps(row["kwargs"], default=str, sort_keys=True),
-                row["success"],
-                row["unexpected_count"],
-                row["element_count"],
-                row["severity"],
-                now,
-            ],
+            f"insert into meta.validation_results values {placeholders}", [v for row in values for v in row]
         )

@@ -7,6 +7,7 @@ it was (temporary files from a killed build are removed by the next publish).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -40,52 +41,81 @@ def _quote(text: str) -> str:
 
 
 def publish(working_db: Path, target: Path) -> dict:
-    """Copies the published schemas of the working database into `target` atomically; returns table row counts."""
+    """Copies the published schemas of the working database into `target` atomically; returns table row counts.
+
+    The new file is attached to a connection of the working database (so a build that holds that database open
+    for its run keeps doing so: DuckDB refuses a second, read-only opening of a file in the same process)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target.parent)
     temporary = target.parent / f".evidence-{uuid.uuid4().hex}.duckdb"
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(temporary))
+    alias = f"published_{uuid.uuid4().hex[:12]}"
+    con = duckdb.connect(str(working_db))
     try:
-        con.execute(f"attach {_quote(str(working_db))} as work (read_only)")
-        tables = con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() "
-            "where database_name = 'work' and schema_name in ? order by 1, 2",
-            [list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        for schema, table, comment in tables:
-            qualified = f"{schema}.{table}"
-            con.execute(f"create schema if not exists {schema}")
-            con.execute(f"create table {qualified} as select * from work.{qualified}")
-            if comment:
-                con.execute(f"comment on table {qualified} is {_quote(comment)}")
-            for column, column_comment in con.execute(
-                "select column_name, comment from duckdb_columns() where database_name = 'work' "
-                "and schema_name = ? and table_name = ? and comment is not null",
-                [schema, table],
-            ).fetchall():
-                con.execute(f"comment on column {qualified}.{column} is {_quote(column_comment)}")
-            counts[qualified] = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
-        views = con.execute(
-            "select schema_name, view_name, sql, comment from duckdb_views() "
-            "where database_name = 'work' and schema_name in ? and not internal",
-            [list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        for schema, view, view_sql, comment in views:
-            con.execute(view_sql)
-            if comment:
-                con.execute(f"comment on view {schema}.{view} is {_quote(comment)}")
-        con.execute("detach work")
-        con.execute("checkpoint")
+        work = _identifier(con.execute("select current_database()").fetchall()[0][0])
+        con.execute(f"attach {_quote(str(temporary))} as {alias}")
+        try:
+            con.execute("begin")  # one commit (and one sync of the new file), not one per table and comment
+            counts = _copy_published(con, work, alias)
+            con.execute("commit")
+            con.execute(f"checkpoint {alias}")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            raise
+        finally:
+            con.execute(f"use {work}")
+            con.execute(f"detach {alias}")  # the working database may stay open: leave nothing attached to it
     except BaseException:
         con.close()
         temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
         raise
     con.close()
     with open(temporary, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, target)
     _fsync_dir(target.parent)
+    return counts
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_published(con: duckdb.DuckDBPyConnection, work: str, alias: str) -> dict[str, int]:
+    """Tables (with their comments) and views of PUBLISHED_SCHEMAS from catalogue `work` into `alias`."""
+    counts: dict[str, int] = {}
+    tables = con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name in ? order by 1, 2",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    columns = con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        "where database_name = current_database() and schema_name in ? and comment is not null",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    views = con.execute(
+        "select schema_name, view_name, sql, comment from duckdb_views() "
+        "where database_name = current_database() and schema_name in ? and not internal",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    con.execute(f"use {alias}")  # the views' SQL names its tables without a catalogue
+    for schema, table, comment in tables:
+        qualified = f"{schema}.{table}"
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create table {qualified} as select * from {work}.{qualified}")
+        if comment:
+            con.execute(f"comment on table {qualified} is {_quote(comment)}")
+        for column_schema, column_table, column, column_comment in columns:
+            if (column_schema, column_table) == (schema, table):
+                con.execute(f"comment on column {qualified}.{column} is {_quote(column_comment)}")
+        counts[qualified] = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
+    for schema, view, view_sql, comment in views:
+        con.execute(view_sql)
+        if comment:
+            con.execute(f"comment on view {schema}.{view} is {_quote(comment)}")
     return counts
 
 

@@ -172,8 +172,9 @@ def read_xlsx_strict(
         header.pop()
     width = len(header)
     rows, numbers = [], []
+    text = _cell_text
     for offset, row in enumerate(values[header_row:], start=header_row + 1):
-        cells = [_cell_text(v) for v in row]
+        cells = [v if v.__class__ is str else text(v) for v in row]  # most cells are text already
         if any(c != "" for c in cells[width:]):
             raise SourceFormatError(source, name, "has values beyond the last header column", row=offset)
         cells = (cells + [""] * width)[:width]

@@ -1,0 +1,124 @@
+"""Dagster's local SQLite storage, keeping one SQLAlchemy engine per database file instead of creating one for
+every statement.
+
+Dagster's SQLite storages call `create_engine` with `NullPool` on every connection (hundreds per build: each event
+of each step is stored through a new engine and a new SQLite connection, and SQLAlchemy's compiled-statement cache,
+which lives on the engine, is thrown away each time); measured on two cores, a job of 35 no-op assets with a check
+each took 3.5 s on Dagster's storage, 1.2 s on this one and 0.8 s in memory. These subclasses keep an engine per
+file with SQLAlchemy's default pool: connections are reused, and an idle one holds no SQLite lock (every
+statement runs in its own transaction, as before), so other processes such as the UI read and write the files
+as before. The files, their
+layout under `$DAGSTER_HOME` and their schema are Dagster's own: an instance written by one opens with the other.
+Selected in `dagster.yaml` (`storage: custom:`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
+from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
+from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import create_db_conn_string
+from dagster._core.storage.sqlite_storage import (
+    DagsterSqliteStorage,
+    _event_logs_directory,
+    _runs_directory,
+    _schedule_directory,
+)
+from dagster._serdes import ConfigurableClassData
+from dagster._utils import mkdir_p
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30  # as Dagster's own SQLite event log storage
+KEPT_ENGINES = 8  # the index shard, the run being built and a few runs the UI reads
+
+
+def _engine_for(conn_string: str, **kwargs: object) -> Engine:
+    """An engine whose connections commit with `synchronous=NORMAL`. Dagster creates these files in WAL mode, in
+    which NORMAL cannot corrupt the database; a power cut may lose the last events of a run's history, never
+    the build's data (which is DuckDB's and Parquet's, not Dagster's)."""
+    engine = create_engine(conn_string, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+class EngineKeepingEventLogStorage(SqliteEventLogStorage):
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        super().__init__(base_dir, inst_data)
+
+    def _engine(self, shard: str) -> Engine:
+        engine = self._engines.get(shard)
+        if engine is None:
+            engine = _engine_for(
+                self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+            )
+            self._engines[shard] = engine
+            while len(self._engines) > KEPT_ENGINES:
+                self._engines.popitem(last=False)[1].dispose()
+        else:
+            self._engines.move_to_end(shard)
+        return engine
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            engine = self._engine(shard)
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+        super().dispose()
+
+
+class EngineKeepingRunStorage(SqliteRunStorage):
+    def __init__(self, conn_string: str, inst_data: ConfigurableClassData | None = None) -> None:
+        super().__init__(conn_string, inst_data)
+        self._engine = _engine_for(conn_string)
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+        super().dispose()
+
+
+class EngineKeepingSqliteStorage(DagsterSqliteStorage):
+    """Dagster's SQLite storage (same files under `base_dir`) with the engine-keeping run and event log storages."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self.base_dir = base_dir
+        runs = _runs_directory(base_dir)
+        SqliteRunStorage.from_local(runs)  # creates or migrates the runs database as Dagster's own does
+        self._run_storage = EngineKeepingRunStorage(create_db_conn_string(runs, "runs"))
+        self._event_log_storage = EngineKeepingEventLogStorage(_event_logs_directory(base_dir))
+        self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
+        self._inst_data = inst_data
+        super(DagsterSqliteStorage, self).__init__()
+
+    @classmethod
+    def from_config_value(  # type: ignore[override]
+        cls, inst_data: ConfigurableClassData | None, config_value: dict
+    ) -> EngineKeepingSqliteStorage:
+        mkdir_p(config_value["base_dir"])
+        return cls(config_value["base_dir"], inst_data=inst_data)
