@@ -55,6 +55,48 @@ def test_map_keeps_only_located_central_mediterranean_incidents() -> None:
     assert list(figure.data[0].lat) == [33.0] and figure.data[0].type == "scattergeo"
 
 
+def test_a_map_of_many_incidents_combines_nearby_ones_and_says_so(monkeypatch) -> None:  # noqa: ANN001
+    """Above the marker limit, incidents of one year in one cell become one marker: no death is lost, each
+    marker says how many incidents it stands for, and the map states the combination."""
+    monkeypatch.setattr(figures, "MAP_MARKER_LIMIT", 5)
+    rows = [  # (year, lat, lon, dead and missing, date)
+        (2020, 33.01, 13.02, 4, dt.date(2020, 3, 1)),
+        (2020, 33.04, 12.98, 6, dt.date(2020, 1, 9)),  # same 0.1° cell and year as the first
+        (2020, 35.50, 12.60, 1, dt.date(2020, 5, 5)),
+        (2021, 33.02, 13.01, 7, dt.date(2021, 2, 2)),  # same cell, another year
+        (2021, 34.00, 15.00, 2, dt.date(2021, 6, 6)),
+        (2021, 34.01, 15.03, 3, dt.date(2021, 7, 7)),
+    ]
+    data = pd.DataFrame(
+        {
+            "incident_id": [f"i{n}" for n in range(len(rows))],
+            "incident_date": [r[4] for r in rows],
+            "year": [r[0] for r in rows],
+            "dead_and_missing": [r[3] for r in rows],
+            "lat": [r[1] for r in rows],
+            "lon": [r[2] for r in rows],
+            "source_file": ["f"] * len(rows),
+            "source_row": list(range(2, 2 + len(rows))),
+        }
+    )
+    figure = figures.build_central_med_map(data)
+    every_year = figure.data[0]
+    assert len(every_year.lat) == 4  # 6 incidents in 4 year-and-cell groups
+    assert sum(every_year.marker.size) == sum(r[3] for r in rows)
+    labels = sorted(zip(every_year.customdata[:, 0], every_year.customdata[:, 2], strict=True))
+    assert labels == sorted(
+        [("2 incidents", "10"), ("1 incident", "1"), ("1 incident", "7"), ("2 incidents", "5")]
+    )
+    assert "from 2020-01-09" in list(every_year.customdata[:, 1])
+    assert (
+        "6 incidents" in figure.layout.annotations[0].text
+        and "4 markers" in figure.layout.annotations[0].text
+    )
+    monkeypatch.setattr(figures, "MAP_MARKER_LIMIT", 10)
+    unchanged = figures.build_central_med_map(data)
+    assert len(unchanged.data[0].lat) == len(rows) and not unchanged.layout.annotations
+
+
 def test_caption_names_file_dates_and_licence() -> None:
     snapshots = pd.DataFrame(
         {

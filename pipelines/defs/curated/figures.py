@@ -80,6 +80,12 @@ def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
     return figure
 
 
+# The columns of curated.mmp_incidents the map reads.
+MAP_COLUMNS = (
+    "incident_id", "incident_date", "year", "dead_and_missing", "lat", "lon", "route", "source_file", "source_row",
+)  # fmt: skip
+
+
 def central_med_map_data(incidents: pd.DataFrame) -> pd.DataFrame:
     keep = (
         (incidents["route"] == "Central Mediterranean")
@@ -126,9 +132,39 @@ def _map_trace(data: pd.DataFrame, sizeref: float, visible: bool, name: str, col
     )
 
 
+# Beyond this many incidents a map's markers cover each other and a browser draws it slowly (at 250,000 a static
+# image takes half a minute): incidents of the same year within MAP_CELL_DEGREES are then drawn as one marker.
+MAP_MARKER_LIMIT = 10_000
+MAP_CELL_DEGREES = 0.1
+
+
+def combine_nearby_incidents(data: pd.DataFrame) -> pd.DataFrame:
+    """One row per year and cell of MAP_CELL_DEGREES (cell centre coordinates): dead and missing summed, the
+    number of incidents, the first date; `incident_id` reads "N incidents"."""
+    cells = data.assign(
+        lat=(data["lat"] / MAP_CELL_DEGREES).round() * MAP_CELL_DEGREES,
+        lon=(data["lon"] / MAP_CELL_DEGREES).round() * MAP_CELL_DEGREES,
+    )
+    combined = cells.groupby(["year", "lat", "lon"], as_index=False).agg(
+        dead_and_missing=("dead_and_missing", "sum"),
+        incidents=("dead_and_missing", "size"),
+        first_date=("incident_date", "min"),
+    )
+    combined["lat"] = combined["lat"].round(4)
+    combined["lon"] = combined["lon"].round(4)
+    combined["incident_id"] = combined["incidents"].map(lambda n: f"{n:,} incident{'s' if n != 1 else ''}")
+    combined["incident_date"] = "from " + combined["first_date"].astype(str)
+    return combined
+
+
 def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
     """Central Mediterranean incidents placed at their coordinates, sized by dead and missing, with a year
-    selector (all years by default, which is also what the static images show)."""
+    selector (all years by default, which is also what the static images show). Above MAP_MARKER_LIMIT
+    incidents, those of the same year within MAP_CELL_DEGREES are drawn as one marker, and the map says so."""
+    incidents = len(data)
+    combined = incidents > MAP_MARKER_LIMIT
+    if combined:
+        data = combine_nearby_incidents(data)
     sizeref = (
         2.0 * max(float(data["dead_and_missing"].clip(lower=1).max()) if len(data) else 1.0, 1.0) / 40.0**2
     )
@@ -173,4 +209,13 @@ def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
             }
         ],  # fmt: skip
     )
+    if combined:
+        figure.add_annotation(
+            text=(
+                f"{incidents:,} incidents: those of the same year within {MAP_CELL_DEGREES}° of each other are "
+                f"drawn as one marker ({len(data):,} markers)"
+            ),
+            xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top", showarrow=False,
+            font={"size": 11},
+        )  # fmt: skip
     return figure

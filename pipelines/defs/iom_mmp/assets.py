@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.iom_mmp import read
 from pipelines.lib import meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
-from pipelines.lib.tabular import rejecting
+from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
 
 RAW_KEY = dg.AssetKey(["raw", "iom_mmp__incidents"])
@@ -57,7 +57,9 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
             "select layout, file from meta.snapshots_used where raw_table = 'raw.iom_mmp__incidents'"
         ).fetchall()[0]
         vintage, file = layout
-        frame = con.execute("select * from raw.iom_mmp__incidents").df()
+        checked_columns = [p for p, c in read.vintages()[vintage].items() if c in read.CELL_RULES]
+        wanted = ", ".join('"' + c.replace('"', '""') + '"' for c in [*checked_columns, ROW_COLUMN])
+        frame = con.execute(f"select {wanted} from raw.iom_mmp__incidents").df()  # only what is checked
         with rejecting(raw_store.find_snapshot(warehouse.paths().raw_dir, read.SOURCE, file)):
             checked = read.validate_cells(frame, vintage, file)
         con.execute(read.renamed_view_sql(vintage, "raw.iom_mmp__incidents"))
