@@ -16,6 +16,8 @@ TABLES = [
     "mmp_incidents",
     "source_snapshots",
 ]
+# Only what the source-quality chart reads of the incidents (1.9 million rows at scale).
+COLUMNS = {"mmp_incidents": "year, source_quality"}
 
 
 def latest_complete_year(monthly: pd.DataFrame) -> int:
@@ -37,7 +39,7 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     routes compared; the flows Sankey (nationality group -> route -> outcome) for the latest complete year; and
     the Missing Migrants source-quality mix by year. Each as HTML, fragment, PNG, SVG, CSV and caption."""
     with warehouse.connect() as con:
-        frames = {t: con.execute(f"select * from curated.{t}").df() for t in TABLES}
+        frames = {t: con.execute(f"select {COLUMNS.get(t, '*')} from curated.{t}").df() for t in TABLES}
     snapshots = frames["source_snapshots"]
     sample = bool(snapshots["sample"].any())
     arrivals_and_deaths = snapshots[snapshots["source"].isin(["iom_mmp", "unhcr_odp", "italy_moi"])
