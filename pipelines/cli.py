@@ -316,7 +316,7 @@ def run() -> None:
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)
+    os._exit(int(code or 0))
 
 
 if __name__ == "__main__":
