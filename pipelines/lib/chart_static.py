@@ -34,6 +34,7 @@ from pipelines.lib.chart_assets import plotly_js_source
 
 IDLE_SECONDS = 30.0
 TIMEOUT = 90.0
+TABS = 2  # two pages render at once: the images of the last charts are ready sooner
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class _Session:
 
     async def _open(self, timeout: float) -> kaleido.Kaleido:
         self.watcher = asyncio.ensure_future(self._watch_idle())
-        browser = _browser(1, timeout)
+        browser = _browser(TABS, timeout)
         await browser.__aenter__()
         return browser
 

@@ -155,12 +155,17 @@ def write(working_db: Path, forget: list[str], remember: dict[str, tuple[str, st
     try:
         con.execute("create schema if not exists meta")
         con.execute(DDL)
-        for asset in forget:
-            con.execute("delete from meta.build_fingerprints where asset = ?", [asset])
-        for asset, (fingerprint, run_id) in remember.items():
+        if forget:  # one statement each (one commit), not one per asset
+            con.execute("delete from meta.build_fingerprints where list_contains(?, asset)", [list(forget)])
+        if remember:
+            values = ", ".join(["(?, ?, ?, current_timestamp::timestamp)"] * len(remember))
             con.execute(
-                "insert or replace into meta.build_fingerprints values (?, ?, ?, current_timestamp::timestamp)",
-                [asset, fingerprint, run_id],
+                f"insert or replace into meta.build_fingerprints values {values}",
+                [
+                    v
+                    for asset, (fingerprint, run_id) in remember.items()
+                    for v in (asset, fingerprint, run_id)
+                ],
             )
     finally:
         con.close()
