@@ -119,7 +119,7 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
             print(f"    {detail}", file=sys.stderr)
     for failure in report.failures:
         print(f"  error in {failure}", file=sys.stderr)
-    for rejected in getattr(report, "rejected", []):
+    for rejected in report.rejected:
         print(
             f"  marked rejected after a failed blocking check: {rejected} (the next build uses the previous good "
             "snapshot; `migration-evidence accept` puts it back)",

@@ -19,9 +19,8 @@ class BuildReport:
     left_out: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)  # assets skipped: same fingerprint as the last build
     nothing_changed: bool = False
-    rejected: list[str] = field(
-        default_factory=list
-    )  # source/file marked rejected after a failed blocking check
+    # source/file marked rejected after a failed blocking check
+    rejected: list[str] = field(default_factory=list)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

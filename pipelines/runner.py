@@ -58,16 +58,14 @@ def working_database_held(paths: Paths) -> Iterator[None]:
 
 def _start_slow_things_early(keys: list[dg.AssetKey], static_images: bool) -> None:
     """Work the run will wait for later, started on the other core now: the headless browser for the PNG/SVG
-    export (about two seconds to start) when the run writes charts with images."""
+    export (about two seconds to start) when the run writes charts with images, and Great Expectations' import."""
     if static_images and any(k.path[0] == "reports" for k in keys):
         from pipelines.lib import chart_static
 
         chart_static.warm()
-    import threading
-
     from pipelines.lib import gx_runner
 
-    threading.Thread(target=gx_runner._import_gx, daemon=True, name="import-gx").start()
+    gx_runner.preload()
 
 
 def _has_snapshot(paths: Paths, source: str, entity_prefix: str | None) -> bool:
@@ -80,14 +78,14 @@ def _has_snapshot(paths: Paths, source: str, entity_prefix: str | None) -> bool:
 def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: ANN001
     """Every asset, less those that need a source (or one of its files) the raw store has no snapshot of.
     curated/source_snapshots and the publish step always run: they use what was built."""
+    from pipelines.defs.operations.selection import raw_source
+
     missing, reasons = [], {}
     for key in graph.get_all_asset_keys():
         if key.path[0] != "raw":
             continue
-        metadata = graph.get(key).metadata or {}
-        source = str(metadata.get("source") or key.path[1].split("__")[0])
-        prefix = metadata.get("entity_prefix")
-        if not _has_snapshot(paths, source, str(prefix) if prefix else None):
+        source, prefix = raw_source(key, graph.get(key).metadata)
+        if not _has_snapshot(paths, source, prefix):
             missing.append(key)
             reasons[key.to_user_string()] = f"{source}" + (f" ({prefix}…)" if prefix else "")
     if not missing:

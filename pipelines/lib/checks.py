@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.lib import meta
 from pipelines.lib.gx_runner import Expectation, SuiteResult, columns_needed, run_suite
+from pipelines.lib.sql import identifier
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -30,7 +31,7 @@ def _only_needed_columns(con: object, query: str, expectations: list[Expectation
     keep = [c for c in needed if c in available]
     if not keep:
         return query
-    columns = ", ".join('"' + c.replace('"', '""') + '"' for c in keep)
+    columns = ", ".join(identifier(c) for c in keep)
     return f"select {columns} from ({query}) as checked"
 
 

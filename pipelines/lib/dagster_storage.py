@@ -7,9 +7,8 @@ which lives on the engine, is thrown away each time); measured on two cores, a j
 each took 3.5 s on Dagster's storage, 1.2 s on this one and 0.8 s in memory. These subclasses keep an engine per
 file with SQLAlchemy's default pool: connections are reused, and an idle one holds no SQLite lock (every
 statement runs in its own transaction, as before), so other processes such as the UI read and write the files
-as before. The files, their
-layout under `$DAGSTER_HOME` and their schema are Dagster's own: an instance written by one opens with the other.
-Selected in `dagster.yaml` (`storage: custom:`).
+as before. The files, their layout under `$DAGSTER_HOME` and their schema are Dagster's own: an instance written
+by one opens with the other. Selected in `dagster.yaml` (`storage: custom:`).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -113,6 +114,11 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def preload() -> None:
+    """Imports GX on a background thread (about 1.5 s), so the first check of a run does not wait for all of it."""
+    threading.Thread(target=_import_gx, daemon=True, name="import-gx").start()
 
 
 def run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:

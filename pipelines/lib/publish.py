@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.sql import identifier
+
 PUBLISHED_SCHEMAS = ("curated", "staging")
 
 
@@ -52,7 +54,7 @@ def publish(working_db: Path, target: Path) -> dict:
     alias = f"published_{uuid.uuid4().hex[:12]}"
     con = duckdb.connect(str(working_db))
     try:
-        work = _identifier(con.execute("select current_database()").fetchall()[0][0])
+        work = identifier(con.execute("select current_database()").fetchall()[0][0])
         con.execute(f"attach {_quote(str(temporary))} as {alias}")
         try:
             con.execute("begin")  # one commit (and one sync of the new file), not one per table and comment
@@ -77,10 +79,6 @@ def publish(working_db: Path, target: Path) -> dict:
     os.replace(temporary, target)
     _fsync_dir(target.parent)
     return counts
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _copy_published(con: duckdb.DuckDBPyConnection, work: str, alias: str) -> dict[str, int]:

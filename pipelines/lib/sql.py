@@ -48,5 +48,10 @@ def comment_table(con: duckdb.DuckDBPyConnection, qualified: str, text: str, col
         con.execute(f"comment on column {qualified}.{column} is {_quote(description)}")
 
 
+def identifier(name: str) -> str:
+    """A column, table or catalogue name as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"

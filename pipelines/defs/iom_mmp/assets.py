@@ -60,7 +60,7 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
         ).fetchall()[0]
         vintage, file = layout
         checked_columns = [p for p, c in read.vintages()[vintage].items() if c in read.CELL_RULES]
-        wanted = ", ".join('"' + c.replace('"', '""') + '"' for c in [*checked_columns, ROW_COLUMN])
+        wanted = ", ".join(sql.identifier(c) for c in [*checked_columns, ROW_COLUMN])
         frame = con.execute(f"select {wanted} from raw.iom_mmp__incidents").df()  # only what is checked
         with rejecting(raw_store.find_snapshot(warehouse.paths().raw_dir, read.SOURCE, file)):
             checked = read.validate_cells(frame, vintage, file)

@@ -5,6 +5,7 @@ dates in the raw store against today, so it can run on its own, without a build.
 import dagster as dg
 
 from pipelines.defs.operations.freshness import assess
+from pipelines.defs.operations.selection import raw_source
 from pipelines.lib import raw_store
 from pipelines.lib.warehouse import Warehouse
 
@@ -18,10 +19,7 @@ def raw_targets(assets: list[dg.AssetsDefinition]) -> list[tuple[dg.AssetKey, st
         for key in assets_def.keys:
             if key.path[0] != "raw" or key.path[1].endswith("_previous"):
                 continue  # a previous release is old by definition
-            metadata = assets_def.metadata_by_key.get(key) or {}
-            source = str(metadata.get("source") or key.path[1].split("__")[0])
-            prefix = metadata.get("entity_prefix")
-            found.append((key, source, str(prefix) if prefix else None))
+            found.append((key, *raw_source(key, assets_def.metadata_by_key.get(key))))
     return sorted(found, key=lambda item: item[0].to_user_string())
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.defs.operations.selection import raw_source
 from pipelines.lib import raw_store
 from pipelines.lib.warehouse import Warehouse
 from pipelines.settings import PROJECT_ROOT, Paths
@@ -91,18 +92,14 @@ def snapshot_state(
     return _digest(f"pin={pin or ''}", *sorted(items))
 
 
-def _source_of(graph: dg.AssetGraph, key: dg.AssetKey) -> tuple[str, str | None]:
-    node_metadata = graph.get(key).metadata or {}
-    prefix = node_metadata.get("entity_prefix")
-    return str(node_metadata.get("source") or key.path[1].split("__")[0]), str(prefix) if prefix else None
-
-
 def _raw_input(graph: dg.AssetGraph, key: dg.AssetKey, paths: Paths, pins: str) -> str:
-    source, prefix = _source_of(graph, key)
+    source, prefix = raw_source(key, graph.get(key).metadata)
     claimed: tuple[str, ...] = ()
     if prefix:
         siblings = (
-            _source_of(graph, other) for other in graph.get_all_asset_keys() if other.path[0] == "raw"
+            raw_source(other, graph.get(other).metadata)
+            for other in graph.get_all_asset_keys()
+            if other.path[0] == "raw"
         )
         claimed = tuple(sorted({p for s, p in siblings if s == source and p}))
     pin = Warehouse(snapshot_pins=pins).pin_for(source)

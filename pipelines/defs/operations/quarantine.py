@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import dagster as dg
 import duckdb
 
+from pipelines.defs.operations.selection import raw_source
 from pipelines.lib import raw_store
 from pipelines.settings import Paths
 
@@ -37,9 +38,8 @@ def _raw_inputs(graph: dg.AssetGraph, key: dg.AssetKey) -> set[tuple[str, str]]:
         seen.add(current)
         node = graph.get(current)
         if current.path[0] == "raw":
-            metadata = node.metadata or {}
-            source = str(metadata.get("source") or current.path[1].split("__")[0])
-            found.add((source, str(metadata.get("entity_prefix") or "")))
+            source, prefix = raw_source(current, node.metadata)
+            found.add((source, prefix or ""))
         todo.extend(node.parent_keys)
     return found
 
@@ -96,12 +96,13 @@ def reject_failed_inputs(
     for evaluation in failed:
         asset = evaluation.asset_key.to_user_string()
         inputs = _raw_inputs(graph, evaluation.asset_key)
+        why = None
         for source, entity, file in used:
             if file in published or (source, file) in rejections:
                 continue
             if not any(source == s and (entity or "all").startswith(prefix) for s, prefix in inputs):
                 continue
-            why = _failed_expectations(paths, asset, evaluation.check_name)
+            why = why or _failed_expectations(paths, asset, evaluation.check_name)
             reason = (
                 f"{source}: {file} failed the blocking check {evaluation.check_name} on {asset}: {why}. "
                 f"Put it back with `migration-evidence accept {source} {file}`."

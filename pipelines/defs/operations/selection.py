@@ -1,11 +1,22 @@
-"""The assets a refresh of some sources rebuilds: each source's group and everything downstream of it."""
+"""Which source an asset reads, and the assets a refresh of some sources rebuilds: each source's group and
+everything downstream of it."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import dagster as dg
 
 SOURCES_TAG = "migration-evidence/sources"
 ARRIVAL_SOURCES = ("unhcr_odp", "italy_moi")
+
+
+def raw_source(key: dg.AssetKey, metadata: Mapping | None) -> tuple[str, str | None]:
+    """(source, entity prefix) of a raw asset: its `source` and `entity_prefix` metadata, else the source named
+    at the start of its key (`raw/<source>__<table>`) and no prefix (every file of the source)."""
+    metadata = metadata or {}
+    prefix = metadata.get("entity_prefix")
+    return str(metadata.get("source") or key.path[1].split("__")[0]), str(prefix) if prefix else None
 
 
 def for_sources(sources: list[str] | tuple[str, ...]) -> dg.AssetSelection:
