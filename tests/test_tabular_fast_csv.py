@@ -102,3 +102,38 @@ def test_fast_path_edge_cases(name: str, tmp_path: Path, monkeypatch: pytest.Mon
         pd.testing.assert_frame_equal(public, slow)
         if fast is not None:
             pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+def test_an_unexplained_pyarrow_failure_reads_again_then_falls_back(
+    failures: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """pyarrow's threaded CSV reader can fail with an ArrowException that is not about the file ("a chunk failed
+    converting for an unknown reason"): the fast path reads once more on one thread, and if that fails too the
+    line-by-line reader reads the file; either way the frame is the same and no error reaches the build."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    path = tmp_path / "plain.csv"
+    path.write_bytes(HEADER + b'1,"Zuwara, Libya",3\n2,Sabratha,"4"\n')
+    expected = _line_by_line(path, monkeypatch)
+    real_read_csv = pacsv.read_csv
+    calls: list[bool] = []
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs["read_options"].use_threads)
+        if len(calls) <= failures:
+            raise pa.ArrowException("Unknown error: a chunk failed converting for an unknown reason")
+        return real_read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(pacsv, "read_csv", flaky)
+    fast = tabular._fast_records(path.read_bytes())
+    assert calls == [True, False]
+    if failures == 1:
+        assert fast is not None
+        pd.testing.assert_frame_equal(fast, expected)
+    else:
+        assert fast is None
+    pd.testing.assert_frame_equal(tabular.read_csv_strict(path, "test"), expected)
+    assert expected["count"].tolist() == ["3", "4"]
+    assert expected["name"].tolist() == ["Zuwara, Libya", "Sabratha"]

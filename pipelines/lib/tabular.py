@@ -132,18 +132,30 @@ def _fast_records(raw: bytes) -> pd.DataFrame | None:
         if len(header) < 2 or starts[0] != 2:
             return None  # one column (its empty records are skipped), or a header across lines
         names = [f"c{i}" for i in range(len(header))]
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError, csv.Error, StopIteration, ValueError):
+    except (UnicodeDecodeError, csv.Error, StopIteration, ValueError):
+        return None
+    table = None
+    for use_threads in (True, False):
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(body),
+                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=use_threads),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
+            break
+        except pa.ArrowInvalid:
+            return None  # the file itself: the line-by-line reader names its row
+        except pa.ArrowException:
+            # pyarrow's threaded reader has, rarely and not reproducibly, lost a converted chunk ("a chunk failed
+            # converting for an unknown reason"): read once more on one thread, then leave it to the strict reader
+            continue
+    if table is None:
         return None
     if table.num_rows != len(starts):
         return None
