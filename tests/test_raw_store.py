@@ -175,3 +175,27 @@ def test_every_sidecar_in_a_store_validates(tmp_path: Path) -> None:
     assert len(sidecars) == sampled + 2
     for sidecar in sidecars:
         raw_store.validate_provenance(json.loads(sidecar.read_text()))
+
+
+def test_of_two_snapshots_landed_in_one_second_the_later_is_newest(tmp_path: Path) -> None:
+    """An import and a download of the same day, landed within the same second: the second one is the newest,
+    whatever the order of their names (the later file's name sorts first here)."""
+    import hashlib
+
+    raw = tmp_path / "raw"
+    later = next(  # stored names start with the date and the digest: pick bytes whose name sorts first
+        content
+        for content in (CSV + f"{i},{i}\n".encode() for i in range(2, 200))
+        if hashlib.sha256(content).hexdigest() < hashlib.sha256(CSV).hexdigest()
+    )
+    first = raw_store.land(raw, SOURCE, _file(tmp_path, "first.csv", CSV), arrival="import")
+    second = raw_store.land(raw, SOURCE, _file(tmp_path, "second.csv", later), arrival="import")
+    assert second.path.name < first.path.name
+    assert first.provenance["accessed"] == second.provenance["accessed"]
+    assert raw_store.landed_at(first) < raw_store.landed_at(second)
+    assert raw_store.select_snapshot(raw, "iom_mmp").path == second.path
+    # sidecars written with whole seconds still order by time, before a later one with microseconds
+    old = dict(first.provenance, landed_at="2026-01-01T10:00:05+00:00")
+    new = dict(second.provenance, landed_at="2026-01-01T10:00:05.000001+00:00")
+    snapshots = [raw_store.Snapshot(second.path, new), raw_store.Snapshot(first.path, old)]
+    assert sorted(snapshots, key=raw_store.landed_at)[0].provenance is old

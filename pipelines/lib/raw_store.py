@@ -179,7 +179,8 @@ def land(
         "bytes": size,
         "media_type": media_type,
         "arrival": arrival,
-        "landed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        # to the microsecond: a download landed a moment after an import of the same day is the newer snapshot
+        "landed_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         "sample": sample,
         "status": "accepted",
         "rejection_reason": None,
@@ -225,7 +226,12 @@ def list_snapshots(raw_dir: Path, source: str, *, include_rejected: bool = False
         if record.get("status") == "rejected" and not include_rejected:
             continue
         found.append(Snapshot(data, record))
-    return sorted(found, key=lambda s: (s.provenance["accessed"], s.provenance["landed_at"], s.name))
+    return sorted(found, key=lambda s: (s.provenance["accessed"], landed_at(s), s.name))
+
+
+def landed_at(snapshot: Snapshot) -> dt.datetime:
+    """When the snapshot entered the store (sidecars written before microseconds were kept have whole seconds)."""
+    return dt.datetime.fromisoformat(snapshot.provenance["landed_at"])
 
 
 def newest_by_entity(raw_dir: Path, source: str) -> dict[str, Snapshot]:

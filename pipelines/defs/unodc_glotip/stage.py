@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -23,9 +24,9 @@ RAW_TABLES = {
 }
 
 
-def _release_order(snapshot: Snapshot) -> tuple[str, str, str, str]:
+def _release_order(snapshot: Snapshot) -> tuple[str, str, dt.datetime, str]:
     p = snapshot.provenance
-    return (p.get("published") or "", p["accessed"], p["landed_at"], snapshot.name)
+    return (p.get("published") or "", p["accessed"], raw_store.landed_at(snapshot), snapshot.name)
 
 
 def choose_releases(warehouse: Warehouse) -> tuple[Snapshot, Snapshot | None]:
