@@ -50,6 +50,8 @@ def working_database_held(paths: Paths) -> Iterator[None]:
 
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.working_db))
+    limit = os.environ.get("MIGRATION_DUCKDB_MEMORY", "1GB")
+    con.execute(f"set memory_limit = '{limit}'")
     try:
         yield
     finally:

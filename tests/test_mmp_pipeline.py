@@ -64,6 +64,9 @@ def test_staging_parses_the_quirks(built) -> None:  # noqa: ANN001
     # no date and no year stays null; the row is kept
     assert rows["2020.MMP01074"][7] is None and rows["2020.MMP01074"][8] is None
     assert rows["2015.MMP00001"][10] == 4
+    # rows keep the file's order without a sort
+    in_table = [r[0] for r in query(db, "select source_row from staging.stg_iom_mmp__incidents")]
+    assert in_table == sorted(in_table) and len(in_table) == 12
 
 
 def test_curated_reproduces_figures_computed_from_the_file(built, mmp_fixture) -> None:  # noqa: ANN001

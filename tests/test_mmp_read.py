@@ -42,6 +42,15 @@ def _edit(src: Path, tmp_path: Path, old: str, new: str, name: str = "edited.csv
     return out
 
 
+def _validated(snapshot):  # noqa: ANN001, ANN202
+    """The snapshot loaded into DuckDB as the raw asset loads it, then its cells checked as staging checks them."""
+    import duckdb
+
+    con = duckdb.connect()
+    vintage, _ = read.load_snapshot(con, snapshot, "raw_incidents")
+    return read.validate_cells(con, "raw_incidents", vintage, snapshot.name)
+
+
 def test_renamed_column_is_named_in_the_error(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
     edited = _edit(mmp_fixture("export_2025.csv"), tmp_path, '"Number of Dead"', '"Dead"')
     with pytest.raises(SourceFormatError) as error:
@@ -54,9 +63,8 @@ def test_renamed_column_is_named_in_the_error(paths, mmp_fixture, tmp_path) -> N
 def test_text_in_a_count_names_row_and_column(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
     edited = _edit(mmp_fixture("portal_2021.csv"), tmp_path, '"1,022"', '"about a thousand"')
     snapshot = land_mmp(paths, edited)
-    frame, vintage = read.read_snapshot(snapshot)
     with pytest.raises(SourceFormatError) as error:
-        read.validate_cells(frame, vintage, snapshot.name)
+        _validated(snapshot)
     assert error.value.row == 4
     assert error.value.column == "Total Dead and Missing"
     assert "about a thousand" in str(error.value) and snapshot.name in str(error.value)
@@ -64,17 +72,16 @@ def test_text_in_a_count_names_row_and_column(paths, mmp_fixture, tmp_path) -> N
 
 def test_thousands_separator_is_a_count_not_an_error(paths, mmp_fixture) -> None:  # noqa: ANN001
     snapshot = land_mmp(paths, mmp_fixture("portal_2021.csv"))
-    frame, vintage = read.read_snapshot(snapshot)
-    checked = read.validate_cells(frame, vintage, snapshot.name)
+    frame, _vintage = read.read_snapshot(snapshot)
+    checked = _validated(snapshot)
     assert checked["Total Dead and Missing"] == len(frame)
 
 
 def test_unknown_date_format_is_refused(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
     edited = _edit(mmp_fixture("export_2025.csv"), tmp_path, "2018-01-09", "09.01.2018")
     snapshot = land_mmp(paths, edited)
-    frame, vintage = read.read_snapshot(snapshot)
     with pytest.raises(SourceFormatError, match="'Incident Date'.*09.01.2018"):
-        read.validate_cells(frame, vintage, snapshot.name)
+        _validated(snapshot)
 
 
 def test_truncated_csv_fails_with_the_row(tmp_path: Path, mmp_fixture) -> None:  # noqa: ANN001
@@ -117,3 +124,41 @@ def test_xlsx_that_is_not_a_zip(tmp_path: Path) -> None:
     fake.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(SourceFormatError, match="fake.xlsx: is not a valid xlsx"):
         read_xlsx_strict(fake, "iom_mmp")
+
+
+@pytest.mark.parametrize(
+    ("cell", "accepted"), [(" 3 ", True), ("\u00a03", True), ("\t3", False), ("٣", False)]
+)
+def test_a_count_passes_the_check_only_if_staging_parses_it(
+    paths, mmp_fixture, tmp_path, cell: str, accepted: bool
+) -> None:  # noqa: ANN001
+    """The check uses the staging model's trimming (DuckDB's trim: spaces, including no-break ones) and digits
+    (ASCII): a count padded with spaces is read as the count; one led by a tab, or written in other digits, is
+    refused, never turned into an unknown count."""
+    import csv
+
+    import duckdb
+
+    rows = list(csv.reader(mmp_fixture("export_2025.csv").open(newline="", encoding="utf-8")))
+    column = rows[0].index("Number of Dead")
+    assert rows[1][column] == "3"
+    rows[1][column] = cell
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    snapshot = land_mmp(paths, edited)
+    if not accepted:
+        with pytest.raises(SourceFormatError) as error:
+            _validated(snapshot)
+        assert (
+            error.value.row == 2 and error.value.column == "Number of Dead" and repr(cell) in str(error.value)
+        )
+        return
+    assert _validated(snapshot)["Number of Dead"] > 0
+    con = duckdb.connect()
+    read.load_snapshot(con, snapshot, "raw_incidents")
+    con.execute((Path(read.__file__).parents[3] / "sql" / "macros.sql").read_text())
+    parsed = con.execute(
+        'select parse_count("Number of Dead") from raw_incidents where _source_row = 2'
+    ).fetchall()
+    assert parsed == [(3,)]

@@ -137,3 +137,122 @@ def test_an_unexplained_pyarrow_failure_reads_again_then_falls_back(
     pd.testing.assert_frame_equal(tabular.read_csv_strict(path, "test"), expected)
     assert expected["count"].tolist() == ["3", "4"]
     assert expected["name"].tolist() == ["Zuwara, Libya", "Sabratha"]
+
+
+def _loaded(path: Path) -> pd.DataFrame | None:
+    """What `load_csv` puts in DuckDB, as a frame shaped like read_csv_strict's (plus `_source_file`)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("create table t as select 'earlier' as kept")
+    loaded = tabular.load_csv(con, "t", path, "stored.csv")
+    if loaded is None:
+        assert con.execute("select * from t").fetchall() == [("earlier",)], "a refused file changed the table"
+        return None
+    header, rows = loaded
+    frame = con.execute(f"select * from t order by {tabular.ROW_COLUMN}").df()
+    assert list(frame.columns) == [*header, tabular.ROW_COLUMN, "_source_file"] and len(frame) == rows
+    assert (frame.pop("_source_file") == "stored.csv").all()
+    for column in header:
+        frame[column] = frame[column].astype("string")
+    frame[tabular.ROW_COLUMN] = frame[tabular.ROW_COLUMN].astype("int64")
+    return frame
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loading_into_duckdb_gives_the_strict_readers_table_or_declines(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Straight into DuckDB: the same table as the line-by-line reader, or None (and the table untouched), never
+    a file that reader refuses. BOM and carriage returns are declined by design."""
+    content, fast_expected = CASES[name]
+    path = tmp_path / "file.csv"
+    path.write_bytes(content)
+    loaded = _loaded(path)
+    slow = _line_by_line(path, monkeypatch)
+    if loaded is None:
+        assert not fast_expected or name in {"BOM", "CRLF", "line break in a value"}
+    else:
+        assert not isinstance(slow, Exception), slow
+        pd.testing.assert_frame_equal(loaded, slow)
+
+
+@pytest.mark.parametrize("path", CSV_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_loading_into_duckdb_reads_the_project_files_as_the_strict_reader(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = _loaded(path)
+    if b"\r" in path.read_bytes() or path.read_bytes().startswith(b"\xef\xbb\xbf"):
+        assert loaded is None
+    elif loaded is not None:
+        pd.testing.assert_frame_equal(loaded, _line_by_line(path, monkeypatch))
+    else:  # one column or a repeated name
+        header = path.read_bytes().split(b"\n", 1)[0].decode().split(",")
+        assert len(header) < 2 or len(set(header)) != len(header), path
+
+
+@pytest.mark.integration
+def test_loading_into_duckdb_reads_the_real_snapshots_as_the_strict_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every publisher CSV at hand without carriage returns, Missing Migrants exports included (line breaks and
+    escaped quotes inside quoted values)."""
+    require_shared("mmp")
+    loaded_any = False
+    for path in sorted(SHARED_DATA.glob("**/*.csv")):
+        raw = path.read_bytes()
+        loaded = _loaded(path)
+        if b"\r" in raw or raw.startswith(b"\xef\xbb\xbf"):
+            assert loaded is None, path
+            continue
+        assert loaded is not None, path
+        pd.testing.assert_frame_equal(loaded, _line_by_line(path, monkeypatch))
+        loaded_any = True
+    assert loaded_any
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 24])
+def test_scanning_in_pieces_finds_the_same_records(size: int, tmp_path: Path) -> None:
+    """Pieces (of bytes in memory, or read from the file) end just after a line feed; any piece size gives the
+    record lines of the whole file at once."""
+    import numpy as np
+
+    path = tmp_path / "file.csv"
+    for content, _ in CASES.values():
+        path.write_bytes(content)
+        assert b"".join(tabular._file_chunks(path, size)) == content
+        whole = tabular._scan_records([content])
+        for pieces in (tabular._chunks_at_feeds(content, size), tabular._file_chunks(path, size)):
+            found = tabular._scan_records(pieces)
+            if whole is None:
+                assert found is None, content
+            else:
+                assert np.array_equal(whole, found), content
+    for path in CSV_FILES[:20]:
+        content = path.read_bytes()
+        assert np.array_equal(
+            tabular._scan_records([content]), tabular._scan_records(tabular._chunks_at_feeds(content, size))
+        )
+
+
+def test_a_large_file_keeps_its_record_order_and_lines(tmp_path: Path) -> None:
+    """A file large enough for DuckDB to read in parallel (about 60 MB), with a value across two lines in every
+    97th record: each row keeps its own cells and the line its record starts on, as counted while writing it."""
+    import duckdb
+
+    path = tmp_path / "large.csv"
+    expected_lines, line = [], 2
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("id,text,padding\n")
+        for i in range(600_000):
+            text = f'"note {i},\nsecond line"' if i % 97 == 0 else f"note {i}"
+            handle.write(f"{i},{text},{'x' * 70}\n")
+            expected_lines.append(line)
+            line += 2 if i % 97 == 0 else 1
+    assert path.stat().st_size > 50_000_000
+    con = duckdb.connect()
+    assert tabular.load_csv(con, "t", path, "large.csv") == (["id", "text", "padding"], 600_000)
+    found = con.execute("select id, text, _source_row from t order by rowid").fetchall()
+    assert [int(i) for i, _, _ in found] == list(range(600_000))
+    assert [row for _, _, row in found] == expected_lines
+    assert found[97][1] == "note 97,\nsecond line" and found[98][1] == "note 98"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.sql import identifier
+from pipelines.lib.sql import identifier, literal
 
 PUBLISHED_SCHEMAS = ("curated", "staging")
 
@@ -38,10 +38,6 @@ def remove_stale_temporaries(curated_dir: Path) -> list[str]:
     return removed
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def publish(working_db: Path, target: Path) -> dict:
     """Copies the published schemas of the working database into `target` atomically; returns table row counts.
 
@@ -55,7 +51,7 @@ def publish(working_db: Path, target: Path) -> dict:
     con = duckdb.connect(str(working_db))
     try:
         work = identifier(con.execute("select current_database()").fetchall()[0][0])
-        con.execute(f"attach {_quote(str(temporary))} as {alias}")
+        con.execute(f"attach {literal(str(temporary))} as {alias}")
         try:
             con.execute("begin")  # one commit (and one sync of the new file), not one per table and comment
             counts = _copy_published(con, work, alias)
@@ -105,15 +101,15 @@ def _copy_published(con: duckdb.DuckDBPyConnection, work: str, alias: str) -> di
         con.execute(f"create schema if not exists {schema}")
         con.execute(f"create table {qualified} as select * from {work}.{qualified}")
         if comment:
-            con.execute(f"comment on table {qualified} is {_quote(comment)}")
+            con.execute(f"comment on table {qualified} is {literal(comment)}")
         for column_schema, column_table, column, column_comment in columns:
             if (column_schema, column_table) == (schema, table):
-                con.execute(f"comment on column {qualified}.{column} is {_quote(column_comment)}")
+                con.execute(f"comment on column {qualified}.{column} is {literal(column_comment)}")
         counts[qualified] = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
     for schema, view, view_sql, comment in views:
         con.execute(view_sql)
         if comment:
-            con.execute(f"comment on view {schema}.{view} is {_quote(comment)}")
+            con.execute(f"comment on view {schema}.{view} is {literal(comment)}")
     return counts
 
 
@@ -135,7 +131,7 @@ def export_parquet(database: Path, parquet_dir: Path, schema: str = "curated") -
             temporary = parquet_dir / f".{table}.{uuid.uuid4().hex}.parquet"
             staged.append((temporary, parquet_dir / f"{table}.parquet"))
             con.execute(
-                f"copy {schema}.{table} to {_quote(str(temporary))} (format parquet, compression zstd)"
+                f"copy {schema}.{table} to {literal(str(temporary))} (format parquet, compression zstd)"
             )
     except BaseException:
         for temporary, _final in staged:

@@ -28,7 +28,7 @@ def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
     con.execute(f"create or replace table {schema}.{table} as\n{text}")
     header = header_comment(text)
     if header:  # the file's own description; curated tables get a fuller one from their docs afterwards
-        con.execute(f"comment on table {schema}.{table} is {_quote(header)}")
+        con.execute(f"comment on table {schema}.{table} is {literal(header)}")
     return con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
 
 
@@ -43,9 +43,9 @@ def header_comment(text: str) -> str:
 
 
 def comment_table(con: duckdb.DuckDBPyConnection, qualified: str, text: str, columns: dict[str, str]) -> None:
-    con.execute(f"comment on table {qualified} is {_quote(text)}")
+    con.execute(f"comment on table {qualified} is {literal(text)}")
     for column, description in columns.items():
-        con.execute(f"comment on column {qualified}.{column} is {_quote(description)}")
+        con.execute(f"comment on column {qualified}.{column} is {literal(description)}")
 
 
 def identifier(name: str) -> str:
@@ -53,5 +53,6 @@ def identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _quote(text: str) -> str:
+def literal(text: str) -> str:
+    """Text as a quoted SQL string literal."""
     return "'" + text.replace("'", "''") + "'"

@@ -5,11 +5,12 @@ Errors name the source, the file and the row, so a user can open the file at the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,37 +80,95 @@ def _positions(data: object, byte: int, chunk: int = 1 << 24) -> object:
 
 
 def _record_start_lines(body: bytes) -> list[int] | None:
-    """The line on which each record after the header starts, from the positions of quotes and line feeds alone
-    (a line feed after an even number of quotes ends a record), or None when the quoting is anything but plain
-    RFC 4180 (a quote opening mid-field, text after a closing quote) or there are blank lines: those files go
-    to the line-by-line reader. Vectorised: a 650 MB file takes about a second."""
+    """The line on which each record after the header starts, or None when the file is not plain RFC 4180
+    (see `_scan_records`)."""
+    found = _scan_records(_chunks_at_feeds(body))
+    return None if found is None else found.tolist()
+
+
+def _chunks_at_feeds(body: bytes, size: int = 1 << 24) -> Iterator[memoryview]:
+    """`body` in pieces of about `size` bytes, each ending just after a line feed (the last one: at the end)."""
+    view, start = memoryview(body), 0
+    while start < len(body):
+        end = len(body) if start + size >= len(body) else body.rfind(b"\n", start, start + size) + 1
+        if end <= start:  # a line longer than `size`
+            found = body.find(b"\n", start + size)
+            end = len(body) if found < 0 else found + 1
+        yield view[start:end]
+        start = end
+
+
+def _file_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
+    """The file in pieces of about `size` bytes, each ending just after a line feed (the last one: at the end),
+    so a large file is scanned without being held in memory whole."""
+    carry = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(size):
+            data = carry + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            yield data[:cut]
+    if carry:
+        yield carry
+
+
+def _scan_records(chunks: Iterable[bytes | memoryview]) -> object | None:
+    """The line on which each record after the header starts (a numpy array), from the positions of quotes and
+    line feeds alone: a line feed after an even number of quotes ends a record. None when the quoting is
+    anything but plain RFC 4180 (a quote opening mid-field, text after a closing quote, a value left open) or
+    there are blank lines: those files go to the line-by-line reader. Vectorised, piece by piece: each piece
+    ends just after a line feed, so no quote's neighbours lie in another piece and only the count of quotes
+    and of line feeds so far, and the last record end, carry over."""
     import numpy as np
 
-    data = np.frombuffer(body, dtype=np.uint8)
-    quotes, feeds = _positions(data, 34), _positions(data, 10)
-    if len(quotes):
-        opening, closing = quotes[0::2], quotes[1::2]
-        before = data[np.maximum(opening - 1, 0)]
-        starts_field = (opening == 0) | (before == 44) | (before == 10)
-        escaped = np.zeros(len(opening), dtype=bool)
-        escaped[1:] = opening[1:] == closing[: len(opening) - 1] + 1  # "" inside a quoted value
-        if not (starts_field | escaped).all():
-            return None
-        after = data[np.minimum(closing + 1, len(data) - 1)]
-        at_end = closing + 1 >= len(data)
-        if not (at_end | (after == 44) | (after == 13) | (after == 10) | (after == 34)).all():
-            return None
-        if len(quotes) % 2:
-            return None  # a quoted value still open at the end of the file
-    inside = np.searchsorted(quotes, feeds) % 2 == 1
-    ends = np.flatnonzero(~inside)  # indexes (into `feeds`) of the line feeds that end a record
-    if len(ends) == 0:
-        return None
-    bounds = feeds[ends]
-    gaps = np.diff(bounds)
-    if ((gaps == 1) | ((gaps == 2) & (data[bounds[1:] - 1] == 13))).any():
-        return None  # a blank line: the line-by-line reader skips it
-    return [int(i) + 2 for i in ends[: len(ends) - (1 if body.endswith(b"\n") else 0)]]
+    parity = 0  # quotes seen before the piece, modulo 2: 1 when it starts inside a quoted value
+    feeds_before, offset, last_end = 0, 0, -1
+    found: list[object] = []
+    ends_with_feed = False
+    for chunk in chunks:
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        if not len(data):
+            continue
+        quotes, feeds = _positions(data, 34), _positions(data, 10)
+        if len(quotes):
+            opening, closing = (quotes[0::2], quotes[1::2]) if parity == 0 else (quotes[1::2], quotes[0::2])
+            before = data[np.maximum(opening - 1, 0)]
+            starts_field = (opening == 0) | (before == 44) | (before == 10)  # at 0: after a line feed
+            escaped = np.zeros(len(opening), dtype=bool)  # "" inside a quoted value
+            if parity == 0:
+                escaped[1:] = opening[1:] == closing[: len(opening) - 1] + 1
+            else:
+                escaped = opening == closing[: len(opening)] + 1
+            if not (starts_field | escaped).all():
+                return None
+            after = data[np.minimum(closing + 1, len(data) - 1)]
+            at_end = closing + 1 >= len(data)  # only in the last piece: the others end with a line feed
+            if not (at_end | (after == 44) | (after == 13) | (after == 10) | (after == 34)).all():
+                return None
+        inside = (np.searchsorted(quotes, feeds) + parity) % 2 == 1
+        parity = (parity + len(quotes)) % 2
+        ends = np.flatnonzero(~inside)  # indexes (into `feeds`) of the line feeds that end a record
+        if len(ends):
+            bounds = feeds[ends].astype(np.int64) + offset
+            previous = np.concatenate([[last_end], bounds[:-1]]) if last_end >= 0 else None
+            if previous is not None or len(bounds) > 1:
+                tails, heads = (bounds, previous) if previous is not None else (bounds[1:], bounds[:-1])
+                gaps = tails - heads
+                carriage = data[np.maximum(tails - 1 - offset, 0)] == 13
+                if ((gaps == 1) | ((gaps == 2) & carriage)).any():
+                    return None  # a blank line: the line-by-line reader skips it
+            last_end = int(bounds[-1])
+            found.append(ends.astype(np.int64) + feeds_before + 2)
+        feeds_before += len(feeds)
+        offset += len(data)
+        ends_with_feed = data[-1] == 10
+    if parity or not found:
+        return None  # a quoted value still open at the end of the file, or no line end at all
+    lines = np.concatenate(found)
+    return lines[:-1] if ends_with_feed else lines
 
 
 def _fast_records(raw: bytes) -> pd.DataFrame | None:
@@ -163,6 +222,91 @@ def _fast_records(raw: bytes) -> pd.DataFrame | None:
     frame.columns = [h.strip() for h in header]
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
     return frame
+
+
+def load_csv(
+    con: object,
+    table: str,
+    path: Path,
+    source_file: str,
+    check_header: Callable[[list[str]], object] | None = None,
+) -> tuple[list[str], int] | None:
+    """Loads a plain RFC 4180 CSV straight into the DuckDB table `table`, every cell as text (empty cells as
+    ''), with `_source_row` (the file line where each record starts, from `_scan_records`) and `_source_file`:
+    the table `read_csv_strict` would give, without a copy of the file or a frame in memory. Returns (header,
+    rows), or None for anything else (a carriage return or BOM, quoting `_scan_records` leaves alone, anything
+    DuckDB's strict reader refuses, a record count that differs from the scan): the caller then reads the file
+    with `read_csv_strict`, which reads it or refuses it naming the row. `table` is left as it was on None.
+    `check_header` sees the header before anything is loaded, and may raise to refuse the file."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+
+    from pipelines.lib.sql import identifier, literal
+
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        head = first + handle.read(1 << 16)
+    if first.startswith(b"\xef\xbb\xbf") or b"\r" in head:
+        return None  # a BOM or CRLF: the other readers' business (publishers' large exports have neither)
+    try:
+        header = next(csv.reader([first.decode("utf-8").rstrip("\n")], strict=True))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    header = [h.strip() for h in header]
+    if len(header) < 2 or len(set(header)) != len(header):
+        return None  # one column (its empty records are skipped) or a repeated name
+    if check_header is not None:
+        check_header(header)
+    carriage_return = False
+
+    def pieces() -> Iterator[bytes]:
+        nonlocal carriage_return
+        for piece in _file_chunks(path):
+            if b"\r" in piece:
+                carriage_return = True
+                return
+            yield piece
+
+    starts = _scan_records(pieces())
+    if carriage_return or starts is None or not len(starts) or starts[0] != 2:
+        return None  # a carriage return, quoting left to the line-by-line reader, or a header across lines
+    names = [f"c{i}" for i in range(len(header))]
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    cells = ", ".join(f"coalesce(c{i}, '') as {identifier(h)}" for i, h in enumerate(header))
+
+    schema, _, name = table.rpartition(".")
+    loading = f"{schema + '.' if schema else ''}{name}__loading"
+    con.register("csv_record_lines", pa.table({"ordinal": np.arange(len(starts)), ROW_COLUMN: starts}))
+    try:
+        # Loaded under another name first: `table` is replaced only once the load is complete and checked.
+        # DuckDB keeps the file's record order (preserve_insertion_order), so a committed row's rowid is its
+        # ordinal in the file (inside the creating transaction row ids are not yet numbered from 0).
+        con.execute(
+            f"create or replace table {loading} as select {cells}, null::bigint as {ROW_COLUMN}, "
+            f"{literal(source_file)} as _source_file from read_csv({literal(str(path))}, columns = {columns}, "
+            "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', "
+            "strict_mode = true, allow_quoted_nulls = false)"
+        )
+        con.execute(
+            f"update {loading} set {ROW_COLUMN} = lines.{ROW_COLUMN} from csv_record_lines as lines "
+            f"where lines.ordinal = {loading}.rowid"
+        )
+        counts = con.execute(f"select count(*), count({ROW_COLUMN}) from {loading}").fetchall()[0]
+        if set(counts) != {len(starts)}:
+            return None
+        con.execute("begin")
+        con.execute(f"drop table if exists {table}")
+        con.execute(f"alter table {loading} rename to {name}")
+        con.execute("commit")
+    except duckdb.Error:
+        return None  # anything DuckDB's strict reader refuses: the strict reader names the row
+    finally:
+        con.unregister("csv_record_lines")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")  # only if the swap failed half-way
+        con.execute(f"drop table if exists {loading}")
+    return header, len(starts)
 
 
 def read_csv_strict(path: Path, source: str, display_name: str | None = None) -> pd.DataFrame:

@@ -27,7 +27,11 @@ def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
     """
     with warehouse.connect() as con:
         deaths = con.execute("select * from curated.deaths_by_route_month").df()
-        incidents = con.execute(f"select {', '.join(figures.MAP_COLUMNS)} from curated.mmp_incidents").df()
+        # only the incidents the map can show (central_med_map_data's own filter, applied again there)
+        incidents = con.execute(
+            f"select {', '.join(figures.MAP_COLUMNS)} from curated.mmp_incidents "
+            "where route = 'Central Mediterranean' and lat is not null and dead_and_missing > 0"
+        ).df()
         snapshots = con.execute("select * from curated.source_snapshots where source = 'iom_mmp'").df()
     sample = bool(snapshots["sample"].any())
     caption = figures.caption_for(snapshots, "Counts are minimum estimates of recorded deaths.")

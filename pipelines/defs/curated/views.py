@@ -3,7 +3,7 @@ VIEW) and published with the tables. A view is created only when the tables it r
 
 import dagster as dg
 
-from pipelines.lib.sql import SQL_DIR, _quote
+from pipelines.lib.sql import SQL_DIR, literal
 from pipelines.lib.warehouse import Warehouse
 
 VIEWS = {
@@ -51,7 +51,7 @@ def research_views(warehouse: Warehouse) -> dg.MaterializeResult:
                 skipped.append(name)
                 continue
             con.execute(f"create or replace view curated.{name} as {sql}")
-            con.execute(f"comment on view curated.{name} is {_quote(comment)}")
+            con.execute(f"comment on view curated.{name} is {literal(comment)}")
             con.execute(f"select * from curated.{name} limit 1").fetchall()
             created.append(name)
     return dg.MaterializeResult(

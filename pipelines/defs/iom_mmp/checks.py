@@ -103,10 +103,14 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every route and region is one the label files know; unknown labels warn with the list (they stay in the
     data under the publisher's label until the mapping file says what they are)."""
     with warehouse.connect() as con:
-        labels = con.execute(
-            "select 'route' as kind, unnest(routes) as label from staging.stg_iom_mmp__incidents "
-            "union all select 'region', unnest(regions) from staging.stg_iom_mmp__incidents"
-        ).df()
+        # one row per label of each incident, as categories: at 1.9 million incidents, plain strings cost seconds
+        labels = con.sql(
+            "select unnest(routes) as route, null::varchar as region from staging.stg_iom_mmp__incidents "
+            "union all select null, unnest(regions) from staging.stg_iom_mmp__incidents"
+        ).to_arrow_table()
+        frame = pd.DataFrame(
+            {kind: labels.column(kind).dictionary_encode().to_pandas() for kind in ("route", "region")}
+        )
         expectations = [
             Expectation(
                 "ExpectColumnValuesToBeInSet", {"column": "route", "value_set": known_labels("route")}, "warn"
@@ -117,20 +121,12 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
                 "warn",
             ),
         ]
-        frame = pd.DataFrame(
-            {
-                "route": labels["label"].where(labels["kind"] == "route"),
-                "region": labels["label"].where(labels["kind"] == "region"),
-            }
-        )
         result = run_suite("iom_mmp_labels", frame, expectations)
         meta.record_validation(
             con, STAGING_KEY.to_user_string(), "known_routes_and_regions", "iom_mmp_labels", result.rows
         )
     unknown = {
-        kind: sorted(
-            set(labels.loc[(labels["kind"] == kind) & ~labels["label"].isin(known_labels(kind)), "label"])
-        )
+        kind: sorted(set(frame[kind].dropna()[~frame[kind].dropna().isin(known_labels(kind))]))
         for kind in ("route", "region")
     }
     clean = not any(unknown.values())

@@ -1,0 +1,86 @@
+"""The GX runner: the same outcome whether a suite runs on one frame or, on large frames, on each group of
+expectations' own columns; counts as pandas counts them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.lib import gx_runner
+from pipelines.lib.gx_runner import Expectation
+
+
+def _frame(rows: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    dead = pd.array(rng.integers(-2, 60, rows), dtype="Int64")
+    dead[::11] = pd.NA
+    missing = pd.array(rng.integers(0, 40, rows), dtype="Int64")
+    total = np.asarray((dead.fillna(0) + missing).astype("int64"))
+    total[::13] += 1  # disagrees with dead + missing
+    ids = pd.array([f"2019.MMP{i:06d}" for i in range(rows)], dtype="string")
+    ids[5] = ids[4]  # one repeated id
+    return pd.DataFrame(
+        {
+            "incident_id": ids,
+            "dead": dead,
+            "missing": missing,
+            "dead_and_missing": total,
+            "dead_plus_missing": dead + missing,
+            "latitude": rng.uniform(-95, 95, rows),
+            "unused": ["x"] * rows,
+        }
+    )
+
+
+EXPECTATIONS = [
+    Expectation("ExpectColumnValuesToNotBeNull", {"column": "incident_id"}),
+    Expectation("ExpectColumnValuesToBeUnique", {"column": "incident_id"}),
+    Expectation("ExpectColumnValuesToBeBetween", {"column": "dead", "min_value": 0, "max_value": 50}),
+    Expectation("ExpectColumnValuesToBeBetween", {"column": "missing", "min_value": 0, "max_value": 100}),
+    Expectation("ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90}),
+    Expectation(
+        "ExpectColumnPairValuesToBeEqual",
+        {
+            "column_A": "dead_and_missing",
+            "column_B": "dead_plus_missing",
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+    Expectation("ExpectColumnValuesToNotBeNull", {"column": "dead"}, "warn"),
+]
+
+
+def test_split_and_whole_frame_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = _frame(3_000)
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 10**9)
+    assert len(gx_runner._groups(frame, EXPECTATIONS)) == 1
+    whole = gx_runner.run_suite("whole", frame, EXPECTATIONS)
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 1)
+    assert len(gx_runner._groups(frame, EXPECTATIONS)) == 5  # incident_id and dead are read by two each
+    split = gx_runner.run_suite("split", frame, EXPECTATIONS)
+    assert split.rows == whole.rows and split.success == whole.success is False
+
+    counts = [r["unexpected_count"] for r in whole.rows]
+    dead, missing = frame["dead"].dropna(), frame["missing"]
+    both = frame["dead_plus_missing"].notna()
+    assert counts == [
+        0,
+        2,  # both rows of the repeated id
+        int(((dead < 0) | (dead > 50)).sum()),
+        int(((missing < 0) | (missing > 100)).sum()),
+        int(((frame["latitude"] < -90) | (frame["latitude"] > 90)).sum()),
+        int((frame.loc[both, "dead_and_missing"] != frame.loc[both, "dead_plus_missing"]).sum()),
+        int(frame["dead"].isna().sum()),
+    ]
+    assert [r["success"] for r in whole.rows] == [c == 0 for c in counts]
+    assert counts[2] and counts[4] and counts[5] and counts[6]  # the frame has failures of each kind
+    assert whole.failures("warn") == [whole.rows[-1]]
+
+
+def test_a_missing_column_is_reported_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 1)
+    frame = _frame(100).drop(columns=["latitude"])
+    assert gx_runner._groups(frame, EXPECTATIONS)[0][0] is None
+    result = gx_runner.run_suite("missing", frame, EXPECTATIONS)
+    assert not result.success and result.rows[4]["exception"] and "latitude" in result.rows[4]["exception"]
