@@ -1,9 +1,11 @@
 """Runs one command in a subprocess and measures its wall time and peak memory, children included.
 
-Peak memory is measured two ways:
-- `peak_rss_mb`: the largest sum of resident memory over the whole process tree (the command, the
-  Chromium processes kaleido starts, …), sampled from /proc every SAMPLE_SECONDS. Pages shared between
-  processes (Chromium's) count once per process, so this is an upper bound.
+Peak memory is measured three ways, sampled from /proc every SAMPLE_SECONDS over the whole process tree (the
+command, the Chromium processes kaleido starts, …):
+- `peak_pss_mb`: the largest sum of proportional set size (Pss in /proc/<pid>/smaps_rollup): each page shared
+  by n processes counts 1/n in each, so the sum is the memory the tree occupies. The goals are judged on it.
+- `peak_rss_mb`: the largest sum of resident memory. Pages shared between processes (Chromium's renderer,
+  GPU and utility processes share most of theirs) count once per process, so this is an upper bound.
 - `max_process_rss_mb`: the largest single process, exact (`ru_maxrss` from wait4, i.e. what
   `getrusage(RUSAGE_CHILDREN)` reports for this child and its waited-for descendants).
 """
@@ -26,6 +28,7 @@ class Measurement:
     seconds: float
     peak_rss_mb: float
     max_process_rss_mb: float
+    peak_pss_mb: float
     returncode: int
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
@@ -51,9 +54,17 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident memory of `root` and every descendant, from /proc/<pid>/statm."""
-    total, stack, seen = 0, [root], set()
+def _pss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_memory_bytes(root: int) -> tuple[int, int]:
+    """(resident, proportional) memory of `root` and every descendant, from /proc/<pid>/statm and smaps_rollup."""
+    rss, pss, stack, seen = 0, 0, [root], set()
     while stack:
         pid = stack.pop()
         if pid in seen:
@@ -61,11 +72,12 @@ def tree_rss_bytes(root: int) -> int:
         seen.add(pid)
         try:
             with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
+                rss += int(handle.read().split()[1]) * PAGE
+            pss += _pss_bytes(pid)
         except (OSError, IndexError, ValueError):
             continue
         stack += _children(pid)
-    return total
+    return rss, pss
 
 
 def run_measured(
@@ -77,12 +89,13 @@ def run_measured(
     try:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
-        peak = 0
+        peak, peak_pss = 0, 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, tree_rss_bytes(process.pid))
+            rss, pss = tree_memory_bytes(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - start
     finally:
@@ -93,6 +106,7 @@ def run_measured(
         seconds=seconds,
         peak_rss_mb=max(peak, max_rss) / 2**20,
         max_process_rss_mb=max_rss / 2**20,
+        peak_pss_mb=peak_pss / 2**20,
         returncode=process.returncode,
         load_before=load_before,
         load_after=os.getloadavg(),
@@ -119,6 +133,7 @@ def summarise_runs(runs: list[Measurement]) -> dict:
         "seconds": summary([r.seconds for r in ok]),
         "peak_rss_mb": summary([r.peak_rss_mb for r in ok]),
         "max_process_rss_mb": summary([r.max_process_rss_mb for r in ok]),
+        "peak_pss_mb": summary([r.peak_pss_mb for r in ok]),
         "load_1min": summary([r.load_before[0] for r in runs]),
         "failed_runs": [r.log for r in runs if r.returncode != 0],
         "runs": [r.as_dict() for r in runs],

@@ -147,7 +147,7 @@ class Bench:
         result.extra = parse_log(log)
         state = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {log})"
         print(
-            f"  {label:<14} {result.seconds:6.1f}s  peak {result.peak_rss_mb:5.0f} MB  "
+            f"  {label:<14} {result.seconds:6.1f}s  peak {result.peak_pss_mb:5.0f} MB (rss sum {result.peak_rss_mb:.0f})  "
             f"load {result.load_before[0]:.2f}  {state}",
             flush=True,
         )
@@ -172,7 +172,7 @@ class Bench:
         result.extra = json.loads(phases[-1]) if phases else {}
         state = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {log})"
         print(
-            f"  {'peer':<14} {result.seconds:6.1f}s  peak {result.peak_rss_mb:5.0f} MB  "
+            f"  {'peer':<14} {result.seconds:6.1f}s  peak {result.peak_pss_mb:5.0f} MB (rss sum {result.peak_rss_mb:.0f})  "
             f"load {result.load_before[0]:.2f}  {state}",
             flush=True,
         )
@@ -200,7 +200,9 @@ def print_scale(results: dict, mmp_only: bool = False) -> None:
     for name, result in results.items():
         print(
             f"  {name:>5}: {result['incidents']:>9,} incidents ({result['mmp_file_mb']:.0f} MiB CSV): "
-            f"{_fmt(result['seconds'])}; peak {_fmt(result['peak_rss_mb'], 'MB', 0)}"
+            f"{_fmt(result['seconds'])}; peak {_fmt(result['peak_pss_mb'], 'MB', 0)}; "
+            f"rss sum {result['peak_rss_mb']['median'] or 0:.0f} MB, largest process "
+            f"{result['max_process_rss_mb']['median'] or 0:.0f} MB"
         )
 
 
@@ -224,9 +226,11 @@ def report(results: dict) -> list[str]:
         f"ratio pipeline/peer        {ratio.get('of_medians') or float('nan'):.2f} (paired runs: "
         f"{', '.join(f'{r:.2f}' for r in ratio.get('paired', []))})   goal ≤ {GOALS['ratio_to_peer']}: "
         f"{_verdict(ratio.get('of_medians'), GOALS['ratio_to_peer'])}",
-        f"peak memory, full rebuild  {_fmt(full['peak_rss_mb'], 'MB', 0)} (process tree incl. Chromium; "
+        f"peak memory, full rebuild  {_fmt(full['peak_pss_mb'], 'MB', 0)} (process tree incl. Chromium, PSS; "
+        f"rss sum {full['peak_rss_mb']['median'] or 0:.0f} MB, "
         f"largest process {full['max_process_rss_mb']['median'] or 0:.0f} MB)",
-        f"peak memory, peer          {_fmt(peer['peak_rss_mb'], 'MB', 0)}",
+        f"peak memory, peer          {_fmt(peer['peak_pss_mb'], 'MB', 0)} (rss sum "
+        f"{peer['peak_rss_mb']['median'] or 0:.0f} MB)",
         f"load average (1 min) before runs: {_fmt(full['load_1min'], '', 2)}",
         "",
         "curated queries on evidence.duckdb (median of "
@@ -243,9 +247,10 @@ def report(results: dict) -> list[str]:
     )
     if x100:
         lines.append(
-            f"×100 rebuild               {_fmt(x100['seconds'])}, peak {_fmt(x100['peak_rss_mb'], 'MB', 0)}   "
+            f"×100 rebuild               {_fmt(x100['seconds'])}, peak {_fmt(x100['peak_pss_mb'], 'MB', 0)} "
+            f"(PSS; rss sum {x100['peak_rss_mb']['median'] or 0:.0f} MB)   "
             f"goal ≤ {GOALS['x100_seconds']:.0f} s: {_verdict(x100['seconds']['median'], GOALS['x100_seconds'])}, "
-            f"≤ {GOALS['x100_peak_mb']:.0f} MB: {_verdict(x100['peak_rss_mb']['median'], GOALS['x100_peak_mb'])}"
+            f"≤ {GOALS['x100_peak_mb']:.0f} MB: {_verdict(x100['peak_pss_mb']['median'], GOALS['x100_peak_mb'])}"
         )
     return lines
 
@@ -259,7 +264,7 @@ def goals(results: dict) -> dict:
         "ratio_to_peer": (results.get("ratio") or {}).get("of_medians"),
         "nochange_seconds": results["nochange"]["seconds"]["median"],
         "x100_seconds": x100["seconds"]["median"] if x100 else None,
-        "x100_peak_mb": x100["peak_rss_mb"]["median"] if x100 else None,
+        "x100_peak_mb": x100["peak_pss_mb"]["median"] if x100 else None,
         "query_ms": worst,
     }
     return {k: {"value": v, "goal": GOALS[k], "verdict": _verdict(v, GOALS[k])} for k, v in checks.items()}

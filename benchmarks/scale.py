@@ -150,8 +150,9 @@ def measure(
             runs_done.append(result)
             state = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {log})"
             print(
-                f"  scale ×{factor} run {index + 1}/{runs}: {result.seconds:.1f}s, peak {result.peak_rss_mb:.0f} MB "
-                f"(largest process {result.max_process_rss_mb:.0f} MB), load {result.load_before[0]:.2f}: {state}",
+                f"  scale ×{factor} run {index + 1}/{runs}: {result.seconds:.1f}s, peak {result.peak_pss_mb:.0f} MB "
+                f"(rss sum {result.peak_rss_mb:.0f} MB, largest process {result.max_process_rss_mb:.0f} MB), "
+                f"load {result.load_before[0]:.2f}: {state}",
                 flush=True,
             )
         summary = m.summarise_runs(runs_done)

@@ -84,3 +84,24 @@ def test_a_missing_column_is_reported_not_split(monkeypatch: pytest.MonkeyPatch)
     assert gx_runner._groups(frame, EXPECTATIONS)[0][0] is None
     result = gx_runner.run_suite("missing", frame, EXPECTATIONS)
     assert not result.success and result.rows[4]["exception"] and "latitude" in result.rows[4]["exception"]
+
+
+def test_in_parts_fetches_each_column_group_and_keeps_the_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At scale each column group is fetched on its own (never the whole table) and the rows come back in the
+    expectations' order, equal to one run on the whole frame."""
+    frame = _frame(2_000)
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 10**9)
+    whole = gx_runner.run_suite("whole", frame, EXPECTATIONS)
+    fetched: list[list[str] | None] = []
+
+    def fetch(columns: list[str] | None) -> pd.DataFrame:
+        fetched.append(columns)
+        return frame if columns is None else frame[columns]
+
+    small = gx_runner.run_suite_in_parts("small", fetch, EXPECTATIONS, len(frame), frame.columns)
+    assert fetched == [None] and small.rows == whole.rows
+    fetched.clear()
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 1_000)
+    parts = gx_runner.run_suite_in_parts("parts", fetch, EXPECTATIONS, len(frame), frame.columns)
+    assert None not in fetched and len(fetched) == 5 and max(len(c) for c in fetched) == 2
+    assert parts.rows == whole.rows and parts.success is whole.success is False

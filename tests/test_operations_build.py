@@ -125,3 +125,28 @@ def test_a_rebuild_skips_what_did_not_change_and_rebuilds_only_what_a_change_rea
     plan = planning.plan(GRAPH, selected, paths, SETTINGS, force=False, instance=instance)
     assert plan.run == [curated]  # rebuilt from the same inputs, what depends on it stays valid
     assert set(planning.plan(GRAPH, selected, paths, SETTINGS, force=True, instance=instance).run) == selected
+
+
+def test_the_build_holds_duckdb_to_its_memory_limit(paths, monkeypatch) -> None:  # noqa: ANN001
+    """The working database is held with MIGRATION_DUCKDB_MEMORY as DuckDB's memory limit (768 MB unless set);
+    a value DuckDB cannot read stops the build naming the variable."""
+    import duckdb
+    import pytest
+
+    from pipelines.runner import working_database_held
+
+    def limit() -> int:
+        with working_database_held(paths):
+            con = duckdb.connect(str(paths.working_db))
+            try:
+                return con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+            finally:
+                con.close()
+
+    monkeypatch.delenv("MIGRATION_DUCKDB_MEMORY", raising=False)
+    assert limit() in {"732.4 MiB", "768.0 MB"}
+    monkeypatch.setenv("MIGRATION_DUCKDB_MEMORY", "300MB")
+    assert limit() in {"286.1 MiB", "300.0 MB"}
+    monkeypatch.setenv("MIGRATION_DUCKDB_MEMORY", "lots")
+    with pytest.raises(SystemExit, match="MIGRATION_DUCKDB_MEMORY='lots' is not a memory size"):
+        limit()

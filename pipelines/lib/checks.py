@@ -5,7 +5,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from pipelines.lib import meta
-from pipelines.lib.gx_runner import Expectation, SuiteResult, columns_needed, run_suite
+from pipelines.lib.gx_runner import Expectation, SuiteResult, columns_needed, run_suite_in_parts
 from pipelines.lib.sql import identifier
 from pipelines.lib.warehouse import Warehouse
 
@@ -46,8 +46,15 @@ def validate(
     """Runs the suite on `query` read back from DuckDB, records every expectation in meta.validation_results and
     returns the check's result (failed expectations, and `extra`, in its metadata)."""
     suite = asset.path[-1]
-    frame = con.execute(_only_needed_columns(con, query, expectations)).df()
-    result = run_suite(suite, frame, expectations)
+    columns = [d[0] for d in con.execute(f"select * from ({query}) as checked limit 0").description]
+    rows = con.execute(f"select count(*) from ({query}) as checked").fetchall()[0][0]
+
+    def fetch(group: list[str] | None) -> object:
+        if group is None:
+            return con.execute(_only_needed_columns(con, query, expectations)).df()
+        return con.execute(f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked").df()
+
+    result = run_suite_in_parts(suite, fetch, expectations, rows, columns)
     meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)
     return dg.AssetCheckResult(passed=result.success, metadata={**summary(result), **(extra or {})})
 

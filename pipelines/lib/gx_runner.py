@@ -17,6 +17,7 @@ import importlib.util
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -70,16 +71,46 @@ def columns_needed(expectations: list[Expectation]) -> list[str] | None:
 SPLIT_ROWS = 200_000
 
 
-def _groups(frame: pd.DataFrame, expectations: list[Expectation]) -> list[tuple[list[str] | None, list[int]]]:
-    """(columns or None for the whole frame, indexes of the expectations validated on them)."""
+def column_groups(
+    expectations: list[Expectation], rows: int, columns: Iterable[str]
+) -> list[tuple[list[str] | None, list[int]]]:
+    """(columns, or None for all of them, and the indexes of the expectations validated on them): one group
+    below SPLIT_ROWS rows, or when an expectation names no column or a column that is not there (GX reports
+    it); otherwise one group per set of columns."""
     everything = [(None, list(range(len(expectations))))]
     needed = columns_needed(expectations)
-    if len(frame) < SPLIT_ROWS or needed is None or not all(c in frame.columns for c in needed):
+    present = set(columns)
+    if rows < SPLIT_ROWS or needed is None or not all(c in present for c in needed):
         return everything
     groups: dict[tuple[str, ...], list[int]] = {}
     for index, item in enumerate(expectations):
         groups.setdefault(tuple(_columns_of(item)), []).append(index)
-    return [(list(columns), indexes) for columns, indexes in groups.items()]
+    return [(list(group), indexes) for group, indexes in groups.items()]
+
+
+def _groups(frame: pd.DataFrame, expectations: list[Expectation]) -> list[tuple[list[str] | None, list[int]]]:
+    return column_groups(expectations, len(frame), frame.columns)
+
+
+def run_suite_in_parts(
+    name: str,
+    fetch: Callable[[list[str] | None], pd.DataFrame],
+    expectations: list[Expectation],
+    rows: int,
+    columns: Iterable[str],
+) -> SuiteResult:
+    """The suite on a table of `rows` rows that `fetch(columns)` reads: at scale, each column group's
+    expectations on a frame of just those columns, fetched when needed and released after, so the whole
+    table is never in memory as a frame. The rows come back in the expectations' order."""
+    groups = column_groups(expectations, rows, columns)
+    if len(groups) == 1:
+        return run_suite(name, fetch(groups[0][0]), expectations)
+    merged: list[dict] = [{} for _ in expectations]
+    for group, indexes in groups:
+        part = run_suite(name, fetch(group), [expectations[i] for i in indexes])
+        for index, row in zip(indexes, part.rows, strict=True):
+            merged[index] = row
+    return SuiteResult(all(r["success"] for r in merged if r["severity"] == "error"), merged)
 
 
 LOADED_ON_FIRST_USE = ("scipy.stats", "altair")
