@@ -9,8 +9,10 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -383,6 +385,56 @@ def xlsx_problem(path: Path, limit: int | None = None) -> str | None:
     return None
 
 
+def _open_sheet(path: Path, sheet: str | None) -> tuple[list[str], object | None]:
+    """The workbook's sheet names and the parsed sheet (`sheet`, else the first; None when absent). Parsing
+    runs in calamine without holding the interpreter lock, so it can overlap other work."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    names = list(workbook.sheet_names)
+    wanted = sheet or (names[0] if names else None)
+    return names, (workbook.get_sheet_by_name(wanted) if wanted in names else None)
+
+
+_PREFETCH: dict[tuple[str, str | None], tuple[tuple[int, int], Future]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def prefetch_xlsx(path: Path, sheet: str | None) -> None:
+    """Starts parsing a workbook's sheet on a background thread, for `read_xlsx_strict` to take up later in the
+    run (a build parses the GLOTIP workbooks while it loads the other sources). Only workbooks within the size
+    bound are parsed; anything that goes wrong here is left for `read_xlsx_strict` to meet and report."""
+    future: Future = Future()
+
+    def parse() -> None:
+        try:
+            future.set_result(None if xlsx_problem(path) else _open_sheet(path, sheet))
+        except BaseException as exc:  # noqa: BLE001 - reported by the reader, which parses again
+            future.set_exception(exc)
+
+    try:
+        _PREFETCH[(str(path), sheet)] = (_identity(path), future)
+    except OSError:
+        return
+    threading.Thread(target=parse, daemon=True, name=f"prefetch-{path.name}").start()
+
+
+def _prefetched(path: Path, sheet: str | None) -> tuple[list[str], object | None] | None:
+    """The parse `prefetch_xlsx` started for this file (unchanged since), or None."""
+    entry = _PREFETCH.pop((str(path), sheet), None)
+    if entry is None:
+        return None
+    identity, future = entry
+    try:
+        return future.result() if identity == _identity(path) else None
+    except Exception:  # noqa: BLE001 - parse again in the caller, which names the problem
+        return None
+
+
 def read_xlsx_strict(
     path: Path, source: str, sheet: str | None = None, header_row: int = 1, display_name: str | None = None
 ) -> tuple[pd.DataFrame, list[list[str]]]:
@@ -390,20 +442,16 @@ def read_xlsx_strict(
 
     `_source_row` is the spreadsheet row number (1-based, as Excel shows it).
     """
-    from python_calamine import CalamineWorkbook
-
     name = display_name or path.name
     problem = xlsx_problem(path)
     if problem:
         raise SourceFormatError(source, name, problem)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet_name = sheet or workbook.sheet_names[0]
-        if sheet_name not in workbook.sheet_names:
-            raise SourceFormatError(
-                source, name, f"has no sheet {sheet_name!r} (sheets: {workbook.sheet_names})"
-            )
-        values = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheet_names, opened = _prefetched(path, sheet) or _open_sheet(path, sheet)
+        sheet_name = sheet or sheet_names[0]
+        if opened is None:
+            raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {sheet_names})")
+        values = opened.to_python(skip_empty_area=False)
     except SourceFormatError:
         raise
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
