@@ -234,6 +234,9 @@ def run_build(
                 asset_selection=set(plan.run), asset_check_selection=checks
             ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, tags=tags)
             planning.record(paths, plan, result, graph, checks)
+        from pipelines.lib.tabular import forget_prefetched
+
+        forget_prefetched()
         from pipelines.defs.operations.quarantine import reject_failed_inputs
 
         report.rejected = [f"{r.source}/{r.file}" for r in reject_failed_inputs(paths, result, graph)]

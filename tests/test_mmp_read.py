@@ -127,7 +127,8 @@ def test_xlsx_that_is_not_a_zip(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cell", "accepted"), [(" 3 ", True), ("\u00a03", True), ("\t3", False), ("٣", False)]
+    ("cell", "accepted"),
+    [(" 3 ", True), ("\u00a03", True), ("\t3", False), ("٣", False), ("1" * 19, False), ("9" * 18, True)],
 )
 def test_a_count_passes_the_check_only_if_staging_parses_it(
     paths, mmp_fixture, tmp_path, cell: str, accepted: bool
@@ -161,4 +162,28 @@ def test_a_count_passes_the_check_only_if_staging_parses_it(
     parsed = con.execute(
         'select parse_count("Number of Dead") from raw_incidents where _source_row = 2'
     ).fetchall()
-    assert parsed == [(3,)]
+    assert parsed == [(int(cell.strip().strip("\u00a0")),)]
+
+
+@pytest.mark.parametrize(
+    ("month", "accepted"), [("sep", True), ("SEPT", True), ("ſep", False), ("Sepember", True)]
+)
+def test_a_month_passes_the_check_only_if_staging_reads_it(
+    paths, mmp_fixture, tmp_path, month: str, accepted: bool
+) -> None:  # noqa: ANN001
+    """'ſep' (long s) matches a case-insensitive 'sep' but staging's lower() does not make it 'sep': refused."""
+    import csv
+
+    rows = list(csv.reader(mmp_fixture("export_2025.csv").open(newline="", encoding="utf-8")))
+    column = rows[0].index("Month")
+    rows[1][column] = month
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    snapshot = land_mmp(paths, edited)
+    if accepted:
+        assert _validated(snapshot)["Month"] > 0
+    else:
+        with pytest.raises(SourceFormatError, match="not an English month name") as error:
+            _validated(snapshot)
+        assert error.value.row == 2 and error.value.column == "Month"

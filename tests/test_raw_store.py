@@ -199,3 +199,11 @@ def test_of_two_snapshots_landed_in_one_second_the_later_is_newest(tmp_path: Pat
     new = dict(second.provenance, landed_at="2026-01-01T10:00:05.000001+00:00")
     snapshots = [raw_store.Snapshot(second.path, new), raw_store.Snapshot(first.path, old)]
     assert sorted(snapshots, key=raw_store.landed_at)[0].provenance is old
+
+
+def test_a_landing_time_without_a_time_zone_is_taken_as_utc(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    snap = raw_store.land(raw, SOURCE, _file(tmp_path, "a.csv", CSV), arrival="import")
+    naive = raw_store.Snapshot(snap.path, dict(snap.provenance, landed_at="2026-01-01T10:00:05"))
+    aware = raw_store.Snapshot(snap.path, dict(snap.provenance, landed_at="2026-01-01T10:00:04+00:00"))
+    assert sorted([naive, aware], key=raw_store.landed_at) == [aware, naive]

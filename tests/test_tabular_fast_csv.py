@@ -77,6 +77,11 @@ CASES = {
     "lone carriage return": (HEADER + b"1,a,2\r2,b,3\n", False),
     "too few fields": (HEADER + b"1,a\n", False),
     "too many fields": (HEADER + b"1,a,2,4\n", False),
+    "a trailing empty field": (HEADER + b"1,a,2,\n2,b,3\n", False),
+    "trailing empty fields after a quoted one": (HEADER + b'1,a,"2",,\n', False),
+    "an unquoted comma leaves a trailing empty field": (b"location,url,cause\nZuwara, Libya,,\n", False),
+    "a last line without a line end and an extra field": (HEADER + b"1,a,2\n2,b,3,", False),
+    "a header naming the line-number column": (b"id,_source_row,count\n1,a,2\n", False),
     "not UTF-8": (HEADER + b"1,\xe9,2\n", False),
     "header only": (HEADER, False),
     "one column": (b"id\n1\n\n2\n", False),
@@ -306,3 +311,26 @@ def test_a_prefetch_never_parses_a_workbook_over_the_bound(
     assert tabular._PREFETCH[(str(path), None)][1].result() is None
     assert opened == []
     tabular._PREFETCH.clear()
+
+
+def test_loading_declines_what_it_cannot_load_exactly(tmp_path: Path) -> None:
+    """Names DuckDB would rename (case-insensitive repeats, the columns the loader adds), a connection whose
+    rows may not keep the file's order, and a transaction already open: None, and nothing of the caller's lost."""
+    import duckdb
+
+    path = tmp_path / "file.csv"
+    con = duckdb.connect()
+    for header in (b"id,ID,count\n", b"id,_SOURCE_FILE,count\n", b"id,_source_row,count\n"):
+        path.write_bytes(header + b"1,a,2\n")
+        assert tabular.load_csv(con, "t", path, "f.csv") is None, header
+    path.write_bytes(HEADER + b"1,a,2\n")
+    con.execute("set preserve_insertion_order = false")
+    assert tabular.load_csv(con, "t", path, "f.csv") is None
+    con.execute("set preserve_insertion_order = true")
+    con.execute("begin")
+    con.execute("create table mine as select 42 as answer")
+    assert tabular.load_csv(con, "t", path, "f.csv") is None
+    assert con.execute("select answer from mine").fetchall() == [(42,)]
+    con.execute("commit")
+    assert tabular.load_csv(con, "t", path, "f.csv") == (["id", "name", "count"], 1)
+    assert con.execute("select * from t").fetchall() == [("1", "a", "2", 2, "f.csv")]

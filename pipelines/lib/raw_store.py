@@ -231,7 +231,8 @@ def list_snapshots(raw_dir: Path, source: str, *, include_rejected: bool = False
 
 def landed_at(snapshot: Snapshot) -> dt.datetime:
     """When the snapshot entered the store (sidecars written before microseconds were kept have whole seconds)."""
-    return dt.datetime.fromisoformat(snapshot.provenance["landed_at"])
+    landed = dt.datetime.fromisoformat(snapshot.provenance["landed_at"])
+    return landed if landed.tzinfo else landed.replace(tzinfo=dt.UTC)  # a hand-written sidecar: taken as UTC
 
 
 def newest_by_entity(raw_dir: Path, source: str) -> dict[str, Snapshot]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 ROW_COLUMN = "_source_row"
+ADDED_COLUMNS = frozenset({ROW_COLUMN, "_source_file"})  # what the readers and raw assets add to every row
 MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes; a larger workbook is refused as a possible zip bomb
 
 
@@ -117,17 +118,18 @@ def _file_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
         yield carry
 
 
-def _scan_records(chunks: Iterable[bytes | memoryview]) -> object | None:
+def _scan_records(chunks: Iterable[bytes | memoryview], fields: int | None = None) -> object | None:
     """The line on which each record after the header starts (a numpy array), from the positions of quotes and
     line feeds alone: a line feed after an even number of quotes ends a record. None when the quoting is
     anything but plain RFC 4180 (a quote opening mid-field, text after a closing quote, a value left open) or
     there are blank lines: those files go to the line-by-line reader. Vectorised, piece by piece: each piece
     ends just after a line feed, so no quote's neighbours lie in another piece and only the count of quotes
-    and of line feeds so far, and the last record end, carry over."""
+    and of line feeds so far, and the last record end, carry over. With `fields`, also None unless every record
+    (the header included) has exactly that many fields, counted as the commas outside quotes."""
     import numpy as np
 
     parity = 0  # quotes seen before the piece, modulo 2: 1 when it starts inside a quoted value
-    feeds_before, offset, last_end = 0, 0, -1
+    feeds_before, offset, last_end, open_commas = 0, 0, -1, 0
     found: list[object] = []
     ends_with_feed = False
     for chunk in chunks:
@@ -151,8 +153,16 @@ def _scan_records(chunks: Iterable[bytes | memoryview]) -> object | None:
             if not (at_end | (after == 44) | (after == 13) | (after == 10) | (after == 34)).all():
                 return None
         inside = (np.searchsorted(quotes, feeds) + parity) % 2 == 1
-        parity = (parity + len(quotes)) % 2
         ends = np.flatnonzero(~inside)  # indexes (into `feeds`) of the line feeds that end a record
+        if fields is not None:
+            commas = _positions(data, 44)
+            commas = commas[(np.searchsorted(quotes, commas) + parity) % 2 == 0]  # outside quoted values
+            per_record = np.bincount(np.searchsorted(feeds[ends], commas), minlength=len(ends) + 1)
+            per_record[0] += open_commas  # the record that began in an earlier piece
+            if (per_record[: len(ends)] != fields - 1).any():
+                return None  # a record with another number of fields (DuckDB would drop trailing empty ones)
+            open_commas = int(per_record[len(ends)])
+        parity = (parity + len(quotes)) % 2
         if len(ends):
             bounds = feeds[ends].astype(np.int64) + offset
             previous = np.concatenate([[last_end], bounds[:-1]]) if last_end >= 0 else None
@@ -169,6 +179,8 @@ def _scan_records(chunks: Iterable[bytes | memoryview]) -> object | None:
         ends_with_feed = data[-1] == 10
     if parity or not found:
         return None  # a quoted value still open at the end of the file, or no line end at all
+    if fields is not None and not ends_with_feed and open_commas != fields - 1:
+        return None  # the last record, without a line end, has another number of fields
     lines = np.concatenate(found)
     return lines[:-1] if ends_with_feed else lines
 
@@ -190,8 +202,8 @@ def _fast_records(raw: bytes) -> pd.DataFrame | None:
     try:
         first_end = body.index(b"\n") if b"\n" in body else len(body)
         header = next(csv.reader([body[:first_end].decode("utf-8").rstrip("\r")], strict=True))
-        if len(header) < 2 or starts[0] != 2:
-            return None  # one column (its empty records are skipped), or a header across lines
+        if len(header) < 2 or starts[0] != 2 or ADDED_COLUMNS & {h.strip() for h in header}:
+            return None  # one column (its empty records are skipped), a header across lines, a name we add
         names = [f"c{i}" for i in range(len(header))]
     except (UnicodeDecodeError, csv.Error, StopIteration, ValueError):
         return None
@@ -239,7 +251,9 @@ def load_csv(
     rows), or None for anything else (a carriage return or BOM, quoting `_scan_records` leaves alone, anything
     DuckDB's strict reader refuses, a record count that differs from the scan): the caller then reads the file
     with `read_csv_strict`, which reads it or refuses it naming the row. `table` is left as it was on None.
-    `check_header` sees the header before anything is loaded, and may raise to refuse the file."""
+    `check_header` sees the header before anything is loaded, and may raise to refuse the file. Each record
+    must have the header's number of fields (DuckDB's reader drops trailing empty fields: `1,2,3,` under a
+    three-column header would otherwise load)."""
     import duckdb
     import numpy as np
     import pyarrow as pa
@@ -256,8 +270,17 @@ def load_csv(
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     header = [h.strip() for h in header]
-    if len(header) < 2 or len(set(header)) != len(header):
-        return None  # one column (its empty records are skipped) or a repeated name
+    folded = [h.lower() for h in header]  # DuckDB's column names ignore case
+    if (
+        len(header) < 2
+        or len(set(folded)) != len(folded)
+        or ADDED_COLUMNS & set(folded)
+        or any("\x00" in h for h in header)
+    ):
+        return None  # one column (its empty records are skipped), a repeated name, a name this loader adds
+    ordered = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
+    if str(ordered).lower() not in {"true", "1"}:
+        return None  # rows would not keep the file's order, so their line numbers could not be joined on
     if check_header is not None:
         check_header(header)
     carriage_return = False
@@ -270,7 +293,7 @@ def load_csv(
                 return
             yield piece
 
-    starts = _scan_records(pieces())
+    starts = _scan_records(pieces(), fields=len(header))
     if carriage_return or starts is None or not len(starts) or starts[0] != 2:
         return None  # a carriage return, quoting left to the line-by-line reader, or a header across lines
     names = [f"c{i}" for i in range(len(header))]
@@ -280,6 +303,7 @@ def load_csv(
     schema, _, name = table.rpartition(".")
     loading = f"{schema + '.' if schema else ''}{name}__loading"
     con.register("csv_record_lines", pa.table({"ordinal": np.arange(len(starts)), ROW_COLUMN: starts}))
+    swapping = False
     try:
         # Loaded under another name first: `table` is replaced only once the load is complete and checked.
         # DuckDB keeps the file's record order (preserve_insertion_order), so a committed row's rowid is its
@@ -298,16 +322,20 @@ def load_csv(
         if set(counts) != {len(starts)}:
             return None
         con.execute("begin")
+        swapping = True
         con.execute(f"drop table if exists {table}")
         con.execute(f"alter table {loading} rename to {name}")
         con.execute("commit")
+        swapping = False
     except duckdb.Error:
-        return None  # anything DuckDB's strict reader refuses: the strict reader names the row
+        return None  # anything DuckDB refuses, or a transaction already open: left to the strict reader
     finally:
         con.unregister("csv_record_lines")
+        if swapping:  # the swap failed half-way: undo it (never a transaction this function did not open)
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
         with contextlib.suppress(duckdb.Error):
-            con.execute("rollback")  # only if the swap failed half-way
-        con.execute(f"drop table if exists {loading}")
+            con.execute(f"drop table if exists {loading}")
     return header, len(starts)
 
 
@@ -354,6 +382,15 @@ def read_csv_strict(path: Path, source: str, display_name: str | None = None) ->
             source, name, f"malformed CSV ({exc}); the file may be truncated", row=next_start
         ) from None
     header = [h.strip() for h in header]
+    for column in header:
+        if column in ADDED_COLUMNS:
+            raise SourceFormatError(
+                source,
+                name,
+                "has a column with a name this pipeline gives its own columns",
+                row=1,
+                column=column,
+            )
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
     return frame
@@ -421,6 +458,11 @@ def prefetch_xlsx(path: Path, sheet: str | None) -> None:
     except OSError:
         return
     threading.Thread(target=parse, daemon=True, name=f"prefetch-{path.name}").start()
+
+
+def forget_prefetched() -> None:
+    """Drops parses no reader took up (an asset skipped, or another snapshot chosen): called after each run."""
+    _PREFETCH.clear()
 
 
 def _prefetched(path: Path, sheet: str | None) -> tuple[list[str], object | None] | None:

@@ -30,4 +30,4 @@ final as (
 )
 
 select * from final
-order by year nulls last, month nulls last, incident_date nulls last, incident_id
+order by year nulls last, month nulls last, incident_date nulls last, incident_id, source_row

@@ -22,7 +22,7 @@ SOURCE = "iom_mmp"
 HERE = Path(__file__).resolve().parent
 
 # What the staging model can parse, per canonical column. A non-empty cell that does not match is an error.
-COUNT = r"-?\d+|-?\d{1,3}(,\d{3})+"
+COUNT = r"-?\d{1,18}|-?\d{1,3}(,\d{3}){1,5}"  # at most 18 digits: what a BIGINT holds
 CELL_RULES = {
     "dead": (COUNT, "a count"),
     "missing": (COUNT, "a count"),
@@ -32,7 +32,17 @@ CELL_RULES = {
     "males": (COUNT, "a count"),
     "children": (COUNT, "a count"),
     "incident_year": (r"(19|20)\d\d", "a year"),
-    "month": (r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*", "an English month name"),
+    # letters spelled out: a case-insensitive match would also take Unicode look-alikes ('ſep') that the
+    # staging model's lower() does not fold to ASCII
+    "month": (
+        "("
+        + "|".join(
+            "".join(f"[{c.upper()}{c}]" for c in m)
+            for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+        )
+        + ")[A-Za-z]*",
+        "an English month name",
+    ),
     "incident_date": (
         r"\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4}|[A-Z][a-z]{2}, \d{2}/\d{2}/\d{4} - \d{2}:\d{2}",
         "a date (YYYY-MM-DD, 'August 31, 2021' or 'Thu, 01/01/2026 - 12:00')",
