@@ -219,20 +219,24 @@ def test_loading_into_duckdb_reads_the_real_snapshots_as_the_strict_reader(
 @pytest.mark.parametrize("size", [1, 7, 64, 1 << 24])
 def test_scanning_in_pieces_finds_the_same_records(size: int, tmp_path: Path) -> None:
     """Pieces (of bytes in memory, or read from the file) end just after a line feed; any piece size gives the
-    record lines of the whole file at once."""
+    record lines of the whole file at once, with or without the field count."""
+    import csv
+
     import numpy as np
 
     path = tmp_path / "file.csv"
     for content, _ in CASES.values():
         path.write_bytes(content)
         assert b"".join(tabular._file_chunks(path, size)) == content
-        whole = tabular._scan_records([content])
-        for pieces in (tabular._chunks_at_feeds(content, size), tabular._file_chunks(path, size)):
-            found = tabular._scan_records(pieces)
-            if whole is None:
-                assert found is None, content
-            else:
-                assert np.array_equal(whole, found), content
+        header = content.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
+        for fields in (None, len(next(csv.reader([header])))):
+            whole = tabular._scan_records([content], fields=fields)
+            for pieces in (tabular._chunks_at_feeds(content, size), tabular._file_chunks(path, size)):
+                found = tabular._scan_records(pieces, fields=fields)
+                if whole is None:
+                    assert found is None, content
+                else:
+                    assert np.array_equal(whole, found), content
     for path in CSV_FILES[:20]:
         content = path.read_bytes()
         assert np.array_equal(
@@ -334,3 +338,13 @@ def test_loading_declines_what_it_cannot_load_exactly(tmp_path: Path) -> None:
     con.execute("commit")
     assert tabular.load_csv(con, "t", path, "f.csv") == (["id", "name", "count"], 1)
     assert con.execute("select * from t").fetchall() == [("1", "a", "2", 2, "f.csv")]
+
+
+def test_the_field_count_is_checked_across_pieces() -> None:
+    """Commas inside quoted values (also ones spanning pieces, and across line breaks) do not count; a record
+    with one field too many or too few is found wherever it lies."""
+    good = b'a,b,c\n1,"x, y\n, z",3\n2,",,,",4\n3,q,"r,\ns"'
+    for size in (1, 3, 8, 1 << 20):
+        assert tabular._scan_records(tabular._chunks_at_feeds(good, size), fields=3).tolist() == [2, 4, 5]
+        for bad in (good + b",", good.replace(b"2,", b"2,,", 1), good.replace(b"3,q,", b"3,q", 1)):
+            assert tabular._scan_records(tabular._chunks_at_feeds(bad, size), fields=3) is None, (bad, size)

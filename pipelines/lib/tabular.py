@@ -155,9 +155,19 @@ def _scan_records(chunks: Iterable[bytes | memoryview], fields: int | None = Non
         inside = (np.searchsorted(quotes, feeds) + parity) % 2 == 1
         ends = np.flatnonzero(~inside)  # indexes (into `feeds`) of the line feeds that end a record
         if fields is not None:
+            # commas per record, less those inside quoted values (each counted between its quotes)
             commas = _positions(data, 44)
-            commas = commas[(np.searchsorted(quotes, commas) + parity) % 2 == 0]  # outside quoted values
-            per_record = np.bincount(np.searchsorted(feeds[ends], commas), minlength=len(ends) + 1)
+            bounds_here = feeds[ends]
+            marks = np.searchsorted(commas, np.concatenate([bounds_here, [len(data)]]))
+            per_record = np.diff(np.concatenate([[0], marks])).astype(np.int64)
+            # quoted values as [first, last) offsets: one already open at the piece's start begins at 0
+            starts_q = np.concatenate([[0], quotes[1::2]]) if parity else quotes[0::2]
+            ends_q = quotes[0::2] if parity else quotes[1::2]
+            if len(starts_q) > len(ends_q):
+                ends_q = np.concatenate([ends_q, [len(data)]])  # a value still open at the piece's end
+            inside = np.searchsorted(commas, ends_q) - np.searchsorted(commas, starts_q)
+            owner = np.searchsorted(bounds_here, starts_q)
+            per_record -= np.bincount(owner, weights=inside, minlength=len(per_record)).astype(np.int64)
             per_record[0] += open_commas  # the record that began in an earlier piece
             if (per_record[: len(ends)] != fields - 1).any():
                 return None  # a record with another number of fields (DuckDB would drop trailing empty ones)
