@@ -66,22 +66,3 @@ def test_every_staging_table_has_a_blocking_check() -> None:
         if key.path[0] == "staging":
             blocking = [c for c in graph.get(key).check_keys if graph.get_check_spec(c).blocking]
             assert blocking, f"{key.to_user_string()} has no blocking check"
-
-
-def test_charts_run_first_and_the_image_collection_last() -> None:
-    """Every chart asset (kind plotly) runs as soon as its tables are ready, so its images render in the browser
-    while the build goes on; the static-images step, which waits for them, runs last among the ready steps."""
-    from pipelines.lib.step_order import PRIORITY_TAG
-
-    job = defs.resolve_implicit_global_asset_job_def()
-    graph = defs.resolve_asset_graph()
-    priorities = {}
-    for key in graph.get_all_asset_keys():
-        node = graph.get(key)
-        op = job.graph.node_named(node.assets_def.node_def.name)
-        priorities[key.to_user_string()] = (int(op.tags.get(PRIORITY_TAG, 0)), "plotly" in node.kinds)
-    charts = {k for k, (_, plotly) in priorities.items() if plotly}
-    assert len(charts) == 5
-    assert {priorities[k][0] for k in charts} == {10}
-    assert priorities["reports/static_images"][0] == -10
-    assert {p for k, (p, _) in priorities.items() if k not in charts | {"reports/static_images"}} == {0}

@@ -5,7 +5,6 @@ import dagster as dg
 from pipelines.defs.curated import arrival_figures as af
 from pipelines.defs.curated import figures
 from pipelines.lib.chart_export import Chart, export_charts
-from pipelines.lib.step_order import CHARTS_FIRST
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -18,7 +17,6 @@ from pipelines.lib.warehouse import Warehouse
     ],
     group_name="reports",
     kinds={"plotly"},
-    op_tags=CHARTS_FIRST,
 )
 def arrival_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Monthly sea arrivals to Italy and Malta 2014-latest with the source of each month visible, and arrivals

@@ -4,7 +4,6 @@ import dagster as dg
 
 from pipelines.defs.curated import figures
 from pipelines.lib.chart_export import Chart, export_charts
-from pipelines.lib.step_order import CHARTS_FIRST
 from pipelines.lib.warehouse import Warehouse
 
 CHARTS_KEY = dg.AssetKey(["reports", "mmp_charts"])
@@ -19,7 +18,6 @@ CHARTS_KEY = dg.AssetKey(["reports", "mmp_charts"])
     ],
     group_name="reports",
     kinds={"plotly"},
-    op_tags=CHARTS_FIRST,
 )
 def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Central Mediterranean dead and missing by month, and the map of Central Mediterranean incidents.

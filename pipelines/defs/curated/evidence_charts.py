@@ -7,7 +7,6 @@ import pandas as pd
 from pipelines.defs.curated import evidence_figures as ef
 from pipelines.defs.curated import figures
 from pipelines.lib.chart_export import Chart, export_charts
-from pipelines.lib.step_order import CHARTS_FIRST
 from pipelines.lib.warehouse import Warehouse
 
 TABLES = [
@@ -34,7 +33,6 @@ def latest_complete_year(monthly: pd.DataFrame) -> int:
     deps=[dg.AssetKey(["curated", t]) for t in TABLES],
     group_name="reports",
     kinds={"plotly"},
-    op_tags=CHARTS_FIRST,
 )
 def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Central Mediterranean monthly arrivals and dead and missing; mortality per 1,000 attempted crossings by year,

@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 from pipelines.defs.curated import figures
 from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
 from pipelines.lib.chart_export import Chart, export_charts
-from pipelines.lib.step_order import CHARTS_FIRST
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -93,7 +92,6 @@ def build_revisions(data: pd.DataFrame, releases: str, *, sample: bool = False) 
     ],
     group_name="reports",
     kinds={"plotly"},
-    op_tags=CHARTS_FIRST,
 )
 def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The nexus (share of arrivals vs share of detected trafficking victims in Italy, by nationality) and the

@@ -3,14 +3,13 @@
 import dagster as dg
 
 from pipelines.lib.chart_export import render_pending
-from pipelines.lib.step_order import COLLECT_LAST
 from pipelines.lib.warehouse import Warehouse
 
 KEY = dg.AssetKey(["reports", "static_images"])
 
 
 def static_images_asset(chart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    @dg.asset(key=KEY, deps=chart_keys, group_name="reports", kinds={"png", "svg"}, op_tags=COLLECT_LAST,
+    @dg.asset(key=KEY, deps=chart_keys, group_name="reports", kinds={"png", "svg"},
               description=_static_images.__doc__, metadata={"uses_what_was_built": True})  # fmt: skip
     def static_images(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         return _static_images(context, warehouse)

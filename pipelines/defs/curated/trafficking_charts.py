@@ -7,7 +7,6 @@ import pandas as pd
 from pipelines.defs.curated import figures
 from pipelines.defs.curated import trafficking_figures as tf
 from pipelines.lib.chart_export import Chart, export_charts
-from pipelines.lib.step_order import CHARTS_FIRST
 from pipelines.lib.warehouse import Warehouse
 
 CHARTS_KEY = dg.AssetKey(["reports", "trafficking_charts"])
@@ -69,7 +68,6 @@ def _charts(victims: pd.DataFrame, snapshots: pd.DataFrame) -> tuple[list[Chart]
     deps=[dg.AssetKey(["curated", "thb_victims"]), dg.AssetKey(["curated", "source_snapshots"])],
     group_name="reports",
     kinds={"plotly"},
-    op_tags=CHARTS_FIRST,
 )
 def trafficking_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Detected victims of trafficking in Italy by form of exploitation, by year (UNODC GLOTIP, release in use),
