@@ -20,14 +20,14 @@ def summary(result: SuiteResult) -> dict:
     }
 
 
-def _only_needed_columns(con: object, query: str, expectations: list[Expectation]) -> str:
+def _only_needed_columns(query: str, expectations: list[Expectation], available: list[str]) -> str:
     """`query` narrowed to the columns the expectations read (a staging table's list columns, such as
     `cleaning_notes`, cost seconds and gigabytes to convert at scale); unchanged when an expectation reads the
-    whole table. A column the query lacks is left out here and reported missing by GX."""
+    whole table. A column the query lacks (`available` are its columns) is left out here and reported missing
+    by GX."""
     needed = columns_needed(expectations)
     if needed is None:
         return query
-    available = {d[0] for d in con.execute(f"select * from ({query}) as checked limit 0").description}
     keep = [c for c in needed if c in available]
     if not keep:
         return query
@@ -51,7 +51,7 @@ def validate(
 
     def fetch(group: list[str] | None) -> object:
         if group is None:
-            return con.execute(_only_needed_columns(con, query, expectations)).df()
+            return con.execute(_only_needed_columns(query, expectations, columns)).df()
         return con.execute(f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked").df()
 
     result = run_suite_in_parts(suite, fetch, expectations, rows, columns)

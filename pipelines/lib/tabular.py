@@ -165,9 +165,11 @@ def _scan_records(chunks: Iterable[bytes | memoryview], fields: int | None = Non
             ends_q = quotes[0::2] if parity else quotes[1::2]
             if len(starts_q) > len(ends_q):
                 ends_q = np.concatenate([ends_q, [len(data)]])  # a value still open at the piece's end
-            inside = np.searchsorted(commas, ends_q) - np.searchsorted(commas, starts_q)
+            quoted_commas = np.searchsorted(commas, ends_q) - np.searchsorted(commas, starts_q)
             owner = np.searchsorted(bounds_here, starts_q)
-            per_record -= np.bincount(owner, weights=inside, minlength=len(per_record)).astype(np.int64)
+            per_record -= np.bincount(owner, weights=quoted_commas, minlength=len(per_record)).astype(
+                np.int64
+            )
             per_record[0] += open_commas  # the record that began in an earlier piece
             if (per_record[: len(ends)] != fields - 1).any():
                 return None  # a record with another number of fields (DuckDB would drop trailing empty ones)
@@ -195,6 +197,18 @@ def _scan_records(chunks: Iterable[bytes | memoryview], fields: int | None = Non
     return lines[:-1] if ends_with_feed else lines
 
 
+def _plain_header(line: bytes) -> list[str] | None:
+    """The header line's names, stripped, or None when the fast readers leave the file to the line-by-line reader:
+    not UTF-8 or not one CSV record, one column (whose empty records that reader skips), or a name the readers
+    add themselves (which it refuses naming the column)."""
+    try:
+        header = next(csv.reader([line.decode("utf-8").rstrip("\r\n")], strict=True))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    header = [h.strip() for h in header]
+    return None if len(header) < 2 or ADDED_COLUMNS & set(header) else header
+
+
 def _fast_records(raw: bytes) -> pd.DataFrame | None:
     """Plain RFC 4180 CSV (the publishers' files), parsed by pyarrow's C++ reader, with each record's first line found by
     `_record_start_lines`. Returns None for anything else, or anything pyarrow refuses (wrong field counts,
@@ -209,14 +223,10 @@ def _fast_records(raw: bytes) -> pd.DataFrame | None:
     starts = _record_start_lines(body)
     if not starts:
         return None
-    try:
-        first_end = body.index(b"\n") if b"\n" in body else len(body)
-        header = next(csv.reader([body[:first_end].decode("utf-8").rstrip("\r")], strict=True))
-        if len(header) < 2 or starts[0] != 2 or ADDED_COLUMNS & {h.strip() for h in header}:
-            return None  # one column (its empty records are skipped), a header across lines, a name we add
-        names = [f"c{i}" for i in range(len(header))]
-    except (UnicodeDecodeError, csv.Error, StopIteration, ValueError):
-        return None
+    header = _plain_header(body.split(b"\n", 1)[0])
+    if header is None or starts[0] != 2:
+        return None  # see _plain_header, or a header across lines
+    names = [f"c{i}" for i in range(len(header))]
     table = None
     for use_threads in (True, False):
         try:
@@ -243,7 +253,7 @@ def _fast_records(raw: bytes) -> pd.DataFrame | None:
     if table.num_rows != len(starts):
         return None
     frame = pd.DataFrame({i: pd.array(table.column(i), dtype="string") for i in range(len(header))})
-    frame.columns = [h.strip() for h in header]
+    frame.columns = header
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
     return frame
 
@@ -272,22 +282,12 @@ def load_csv(
 
     with open(path, "rb") as handle:
         first = handle.readline()
-        head = first + handle.read(1 << 16)
-    if first.startswith(b"\xef\xbb\xbf") or b"\r" in head:
-        return None  # a BOM or CRLF: the other readers' business (publishers' large exports have neither)
-    try:
-        header = next(csv.reader([first.decode("utf-8").rstrip("\n")], strict=True))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    header = [h.strip() for h in header]
+    header = None if first.startswith(b"\xef\xbb\xbf") else _plain_header(first)
+    if header is None:
+        return None  # a BOM (the other readers' business), or see _plain_header
     folded = [h.lower() for h in header]  # DuckDB's column names ignore case
-    if (
-        len(header) < 2
-        or len(set(folded)) != len(folded)
-        or ADDED_COLUMNS & set(folded)
-        or any("\x00" in h for h in header)
-    ):
-        return None  # one column (its empty records are skipped), a repeated name, a name this loader adds
+    if len(set(folded)) != len(folded) or ADDED_COLUMNS & set(folded) or any("\x00" in h for h in header):
+        return None  # names DuckDB would change
     ordered = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
     if str(ordered).lower() not in {"true", "1"}:
         return None  # rows would not keep the file's order, so their line numbers could not be joined on
@@ -305,7 +305,8 @@ def load_csv(
 
     starts = _scan_records(pieces(), fields=len(header))
     if carriage_return or starts is None or not len(starts) or starts[0] != 2:
-        return None  # a carriage return, quoting left to the line-by-line reader, or a header across lines
+        return None  # a carriage return (CRLF: the other readers' business; publishers' large exports have
+        # none), quoting left to the line-by-line reader, no data row, or a header across lines
     names = [f"c{i}" for i in range(len(header))]
     columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
     cells = ", ".join(f"coalesce(c{i}, '') as {identifier(h)}" for i, h in enumerate(header))

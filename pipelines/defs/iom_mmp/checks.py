@@ -125,9 +125,9 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
         meta.record_validation(
             con, STAGING_KEY.to_user_string(), "known_routes_and_regions", "iom_mmp_labels", result.rows
         )
+    present = {kind: frame[kind].dropna() for kind in ("route", "region")}
     unknown = {
-        kind: sorted(set(frame[kind].dropna()[~frame[kind].dropna().isin(known_labels(kind))]))
-        for kind in ("route", "region")
+        kind: sorted(set(values[~values.isin(known_labels(kind))])) for kind, values in present.items()
     }
     clean = not any(unknown.values())
     return dg.AssetCheckResult(

@@ -113,12 +113,16 @@ def load_snapshot(con: object, snapshot: Snapshot, table: str) -> tuple[str, int
     import pyarrow as pa
 
     if snapshot.provenance.get("media_type") != "xlsx":
+        detected: list[str] = []
         loaded = load_csv(
-            con, table, snapshot.path, snapshot.name, check_header=lambda h: detect_vintage(h, snapshot.name)
+            con,
+            table,
+            snapshot.path,
+            snapshot.name,
+            check_header=lambda h: detected.append(detect_vintage(h, snapshot.name)),
         )
         if loaded is not None:
-            header, rows = loaded
-            return detect_vintage(header, snapshot.name), rows
+            return detected[0], loaded[1]
     frame, vintage = read_snapshot(snapshot)
     frame["_source_file"] = snapshot.name
     # as an Arrow table: DuckDB scans it natively (a third faster than the pandas frame)
