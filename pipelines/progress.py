@@ -104,6 +104,12 @@ class _ProgressHandler(logging.Handler):
             detail = " ".join((cause or message).split())[:600]
             REPORT.failures.append(f"{step}: {detail}")
             self._say(f"  ✘ {step} FAILED: {detail}")
+        elif kind == "PIPELINE_FAILURE":
+            error = event.event_specific_data.error if event.event_specific_data else None
+            if error is not None:  # an error outside any step (a step's own failure is reported above)
+                detail = " ".join(error.message.split())[:600]
+                REPORT.failures.append(f"run: {detail}")
+                self._say(f"  ✘ the run failed outside its steps: {detail}")
         elif kind == "STEP_SKIPPED":
             REPORT.steps.setdefault(step, {})["status"] = "skipped"
             self._say(f"  – {step} skipped (an upstream step or blocking check failed)")

@@ -230,9 +230,14 @@ def run_build(
             plan.run, static_images, Warehouse(**run_config["resources"]["warehouse"]["config"])
         )
         with working_database_held(paths):
-            result = job.get_subset(
-                asset_selection=set(plan.run), asset_check_selection=checks
-            ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, tags=tags)
+            from pipelines.lib.threaded_executor import execute_threaded
+
+            result = execute_threaded(
+                job.get_subset(asset_selection=set(plan.run), asset_check_selection=checks),
+                run_config=run_config,
+                instance=instance,
+                tags=tags,
+            )
             planning.record(paths, plan, result, graph, checks)
         from pipelines.lib.tabular import forget_prefetched
 

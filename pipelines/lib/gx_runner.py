@@ -193,7 +193,17 @@ def preload() -> None:
     threading.Thread(target=_import_gx, daemon=True, name="import-gx").start()
 
 
+# GX keeps module-level state (the current project's context among it): a build running steps on several
+# threads validates one suite at a time. The suites are Python throughout, so this costs no parallelism.
+_SUITE_LOCK = threading.Lock()
+
+
 def run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:
+    with _SUITE_LOCK:
+        return _run_suite(name, frame, expectations)
+
+
+def _run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:
     gx = _import_gx()
 
     needed = columns_needed(expectations)

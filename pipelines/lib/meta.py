@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import duckdb
 
@@ -26,17 +27,23 @@ create table if not exists meta.validation_results (
 """
 
 
+# Steps on parallel threads share one database: two creating the same table at once would have the second
+# refused by DuckDB as a write-write conflict, so creation is one thread at a time (each statement commits).
+_CREATING = threading.Lock()
+
+
 def _ensure(con: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
     """Creates a bookkeeping table; one left by an older version with other columns is replaced."""
     expected = ddl.count(",") + 1
-    have = con.execute(
-        "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = ? "
-        "and database_name = current_database()",
-        [table],
-    ).fetchall()[0][0]
-    if have and have != expected:
-        con.execute(f"drop table meta.{table}")
-    con.execute(ddl)
+    with _CREATING:
+        have = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = ? "
+            "and database_name = current_database()",
+            [table],
+        ).fetchall()[0][0]
+        if have and have != expected:
+            con.execute(f"drop table meta.{table}")
+        con.execute(ddl)
 
 
 def record_snapshot(

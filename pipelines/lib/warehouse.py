@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,11 @@ import duckdb
 
 from pipelines.lib import raw_store
 from pipelines.settings import Paths, resolve_paths
+
+SCHEMAS = ("raw", "staging", "curated", "meta")
+# steps on parallel threads connect at once: the first creates the schemas, one thread at a time (DuckDB refuses
+# a second concurrent creation of the same schema as a write-write conflict)
+_CREATING = threading.Lock()
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -31,8 +37,9 @@ class Warehouse(dg.ConfigurableResource):
         paths.work_dir.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(paths.working_db))
         try:
-            for schema in ("raw", "staging", "curated", "meta"):
-                con.execute(f"create schema if not exists {schema}")
+            with _CREATING:
+                for schema in SCHEMAS:
+                    con.execute(f"create schema if not exists {schema}")
             yield con
         finally:
             con.close()
