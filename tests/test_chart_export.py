@@ -287,3 +287,65 @@ def test_standalone_map_renders_offline_in_chromium(exported: tuple[dict, Path],
     )
     coast = re.search(r'<g class="layer coastlines"><path d="([^"]+)"', dom.stdout)
     assert coast and len(coast.group(1)) > 1000, "map page drew no coastlines offline"
+
+
+class _SimulatedTab:
+    """A browser tab as Chromium's DevTools protocol behaves for kaleido's page: events of a domain are sent
+    only once it is enabled; `Runtime.enable` replays the current page's execution context before replying;
+    a page that finished loading before `Page.enable` never sends `Page.loadEventFired` again. Here a
+    navigation completes at once (the case of a busy calling process, which reaches its next command late)."""
+
+    def __init__(self) -> None:
+        self.enabled: set[str] = set()
+        self.waiting: dict[str, list] = {}
+        self.context = 1  # the blank page's
+
+    def subscribe_once(self, event: str):  # noqa: ANN201
+        import asyncio
+
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.setdefault(event, []).append(future)
+        return future
+
+    def subscribe(self, event: str, callback) -> None:  # noqa: ANN001
+        pass
+
+    def unsubscribe(self, event: str) -> None:
+        pass
+
+    def _emit(self, domain: str, event: str, params: dict) -> None:
+        if domain in self.enabled:
+            for future in self.waiting.pop(event, []):
+                future.set_result({"method": event, "params": params})
+
+    async def send_command(self, command: str, params: dict | None = None) -> dict:
+        if command.endswith(".enable"):
+            domain = command.split(".")[0]
+            self.enabled.add(domain)
+            if domain == "Runtime":
+                self._emit("Runtime", "Runtime.executionContextCreated", {"context": {"id": self.context}})
+        elif command == "Page.navigate":
+            self.context += 1
+            self._emit("Runtime", "Runtime.executionContextCreated", {"context": {"id": self.context}})
+            self._emit("Page", "Page.loadEventFired", {})
+        return {"result": {}}
+
+
+def test_kaleido_tabs_are_ready_even_when_the_page_loads_before_its_events_are_on() -> None:
+    """kaleido's own tab asks for the page before switching its events on and waits forever for a load
+    event Chromium never sends again (a build's images then never come); the project's tab switches them on
+    first and takes the new page's execution context."""
+    import asyncio
+
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    from pipelines.lib.chart_static import _ReadyTab
+
+    async def navigate(tab_class: type) -> int:
+        tab = tab_class(_SimulatedTab())
+        await asyncio.wait_for(tab.navigate("file:///kaleido/index.html"), timeout=2)
+        return tab._current_js_id
+
+    assert asyncio.run(navigate(_ReadyTab)) == 2
+    with pytest.raises(TimeoutError):
+        asyncio.run(navigate(_KaleidoTab))

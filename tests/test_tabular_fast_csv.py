@@ -282,16 +282,16 @@ def test_a_prefetched_workbook_reads_as_one_read_on_the_spot(tmp_path: Path) -> 
     sheet.append([2, "Sabratha", 4.5])
     book.save(path)
     plain = tabular.read_xlsx_strict(path, "test", sheet="data", header_row=2)
-    tabular.prefetch_xlsx(path, "data")
-    assert (str(path), "data") in tabular._PREFETCH
+    tabular.prefetch_xlsx(path, "data", 2)
+    assert (str(path), "data", 2) in tabular._PREFETCH
     prefetched = tabular.read_xlsx_strict(path, "test", sheet="data", header_row=2)
-    assert (str(path), "data") not in tabular._PREFETCH
+    assert (str(path), "data", 2) not in tabular._PREFETCH
     pd.testing.assert_frame_equal(prefetched[0], plain[0])
     assert prefetched[1] == plain[1] == [["banner", "", ""]]
     assert plain[0]["count"].tolist() == ["3", "4.5"]
 
-    tabular.prefetch_xlsx(path, "data")
-    tabular._PREFETCH[(str(path), "data")][1].result()
+    tabular.prefetch_xlsx(path, "data", 2)
+    tabular._PREFETCH[(str(path), "data", 2)][1].result()
     sheet.append([3, "Tripoli", 7])  # the file changes after the prefetch
     book.save(path)
     assert (
@@ -312,7 +312,7 @@ def test_a_prefetch_never_parses_a_workbook_over_the_bound(
     opened: list[Path] = []
     monkeypatch.setattr(tabular, "_open_sheet", lambda p, s: opened.append(p))
     tabular.prefetch_xlsx(path, None)
-    assert tabular._PREFETCH[(str(path), None)][1].result() is None
+    assert tabular._PREFETCH[(str(path), None, 1)][1].result() is None
     assert opened == []
     tabular._PREFETCH.clear()
 

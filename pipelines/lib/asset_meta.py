@@ -11,7 +11,9 @@ from pipelines.lib.raw_store import Snapshot
 def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, *, preview_rows: int = 5) -> dict:
     schema, table = qualified.split(".")
     count = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
-    preview = con.execute(f"select * from {qualified} limit {preview_rows}").df()
+    cursor = con.execute(f"select * from {qualified} limit {preview_rows}")
+    names = [d[0] for d in cursor.description]
+    preview = cursor.fetchall()
     columns = con.execute(
         "select column_name, data_type, comment from duckdb_columns() "
         "where schema_name = ? and table_name = ? and database_name = current_database() order by column_index",
@@ -25,10 +27,20 @@ def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, *, preview_ro
                 dg.TableColumn(name, type=dtype, description=comment) for name, dtype, comment in columns
             ]
         ),
-        "preview": dg.MetadataValue.md(
-            preview.astype(str).to_markdown(index=False) if len(preview) else "(empty)"
-        ),
+        "preview": dg.MetadataValue.md(markdown_table(names, preview) if preview else "(empty)"),
     }
+
+
+def _cell(value: object) -> str:
+    text = "null" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_table(names: list[str], rows: list[tuple]) -> str:
+    """A Markdown (pipe) table of `rows` under `names`; a missing value shows as null."""
+    lines = ["| " + " | ".join(_cell(n) for n in names) + " |", "|" + "|".join("---" for _ in names) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def snapshot_metadata(snapshot: Snapshot) -> dict:

@@ -25,10 +25,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
+from kaleido._kaleido_tab._devtools_utils import get_js_id
+from kaleido._kaleido_tab._errors import _raise_error
+from kaleido._kaleido_tab._tab import _KaleidoTab, _subscribe_new
 
 from pipelines.lib.chart_assets import plotly_js_source
 
@@ -50,8 +54,39 @@ def _opts(job: ImageJob) -> dict[str, Any]:
     return {"format": job.format, "width": job.width, "height": job.height, "scale": job.scale}
 
 
+class _ReadyTab(_KaleidoTab):
+    """kaleido's tab, navigated with its page and runtime events switched on first.
+
+    kaleido sends `Page.navigate` and only then `Page.enable`, and waits for `Page.loadEventFired`; Chromium does
+    not send that event again for a page that finished loading before `Page.enable` arrived, so when the
+    calling process is busy between the two commands (a build running steps on two threads) the wait never
+    ends and every image of the session with it. Here both domains are on before the page is asked for: the
+    runtime's `executionContextCreated` replays for the blank page during `Runtime.enable` (before its
+    reply, so before the subscription below), and the next one is the kaleido page's own."""
+
+    async def navigate(self, url: str | Path = "") -> None:
+        _raise_error(await self.tab.send_command("Page.enable"))
+        _raise_error(await self.tab.send_command("Runtime.enable"))
+        javascript_ready = _subscribe_new(self.tab, "Runtime.executionContextCreated")
+        page_ready = _subscribe_new(self.tab, "Page.loadEventFired")
+        await self._apply_headers()
+        _raise_error(await self.tab.send_command("Page.navigate", params={"url": str(url)}))
+        self._current_js_id = get_js_id(await javascript_ready)
+        await page_ready
+        self.js_logger.reset()
+
+
 class _KeptPageKaleido(kaleido.Kaleido):
-    """kaleido.Kaleido without the page reload after each image (see the module docstring)."""
+    """kaleido.Kaleido with tabs that are ready when navigated (`_ReadyTab`) and without the page reload after
+    each image (see the module docstring)."""
+
+    async def _conform_tabs(self, tabs: Any = None) -> None:  # noqa: ANN401 - choreographer tabs
+        tabs = list(tabs or self.tabs.values())
+        ready = [_ReadyTab(tab, headers=self._headers) for tab in tabs]
+        await asyncio.gather(*(tab.navigate(self._index) for tab in ready))
+        for tab in ready:
+            self._total_tabs += 1
+            await self.tabs_ready.put(tab)
 
     async def _return_kaleido_tab(self, tab: Any) -> None:  # noqa: ANN401
         tab.js_logger.reset()

@@ -444,7 +444,7 @@ def _open_sheet(path: Path, sheet: str | None) -> tuple[list[str], object | None
     return names, (workbook.get_sheet_by_name(wanted) if wanted in names else None)
 
 
-_PREFETCH: dict[tuple[str, str | None], tuple[tuple[int, int], Future]] = {}
+_PREFETCH: dict[tuple[str, str | None, int], tuple[tuple[int, int], Future]] = {}
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -452,39 +452,44 @@ def _identity(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def prefetch_xlsx(path: Path, sheet: str | None) -> None:
-    """Starts parsing a workbook's sheet on a background thread, for `read_xlsx_strict` to take up later in the
-    run (a build parses the GLOTIP workbooks while it loads the other sources). Only workbooks within the size
-    bound are parsed; anything that goes wrong here is left for `read_xlsx_strict` to meet and report."""
+def prefetch_xlsx(path: Path, sheet: str | None, header_row: int = 1) -> None:
+    """Starts reading a workbook's sheet on a background thread (calamine's parse, then the frame built from
+    it), for `read_xlsx_strict` to take up later in the run: a build reads the GLOTIP workbooks while it
+    creates its run and loads the other sources. Only workbooks within the size bound are read; anything that
+    goes wrong here is left for `read_xlsx_strict` to meet again and report."""
     future: Future = Future()
 
-    def parse() -> None:
+    def read() -> None:
         try:
-            future.set_result(None if xlsx_problem(path) else _open_sheet(path, sheet))
-        except BaseException as exc:  # noqa: BLE001 - reported by the reader, which parses again
+            future.set_result(
+                None if xlsx_problem(path) else _read_sheet(path, "", sheet, header_row, path.name)
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the reader, which reads again
             future.set_exception(exc)
 
     try:
-        _PREFETCH[(str(path), sheet)] = (_identity(path), future)
+        _PREFETCH[(str(path), sheet, header_row)] = (_identity(path), future)
     except OSError:
         return
-    threading.Thread(target=parse, daemon=True, name=f"prefetch-{path.name}").start()
+    threading.Thread(target=read, daemon=True, name=f"prefetch-{path.name}").start()
 
 
 def forget_prefetched() -> None:
-    """Drops parses no reader took up (an asset skipped, or another snapshot chosen): called after each run."""
+    """Drops reads no reader took up (an asset skipped, or another snapshot chosen): called after each run."""
     _PREFETCH.clear()
 
 
-def _prefetched(path: Path, sheet: str | None) -> tuple[list[str], object | None] | None:
-    """The parse `prefetch_xlsx` started for this file (unchanged since), or None."""
-    entry = _PREFETCH.pop((str(path), sheet), None)
+def _prefetched(
+    path: Path, sheet: str | None, header_row: int
+) -> tuple[pd.DataFrame, list[list[str]]] | None:
+    """What `prefetch_xlsx` read of this sheet (the file unchanged since), or None."""
+    entry = _PREFETCH.pop((str(path), sheet, header_row), None)
     if entry is None:
         return None
     identity, future = entry
     try:
         return future.result() if identity == _identity(path) else None
-    except Exception:  # noqa: BLE001 - parse again in the caller, which names the problem
+    except Exception:  # noqa: BLE001 - read again in the caller, which names the problem
         return None
 
 
@@ -499,8 +504,14 @@ def read_xlsx_strict(
     problem = xlsx_problem(path)
     if problem:
         raise SourceFormatError(source, name, problem)
+    return _prefetched(path, sheet, header_row) or _read_sheet(path, source, sheet, header_row, name)
+
+
+def _read_sheet(
+    path: Path, source: str, sheet: str | None, header_row: int, name: str
+) -> tuple[pd.DataFrame, list[list[str]]]:
     try:
-        sheet_names, opened = _prefetched(path, sheet) or _open_sheet(path, sheet)
+        sheet_names, opened = _open_sheet(path, sheet)
         sheet_name = sheet or sheet_names[0]
         if opened is None:
             raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {sheet_names})")

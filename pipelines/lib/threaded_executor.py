@@ -24,6 +24,7 @@ from contextlib import ExitStack
 
 import dagster as dg
 from dagster import _check as check
+from dagster._core.errors import DagsterExecutionInterruptedError
 from dagster._core.events import DagsterEvent, EngineEventData
 from dagster._core.execution.api import ExecuteRunWithPlanIterable
 from dagster._core.execution.compute_logs import create_compute_log_file_key
@@ -36,6 +37,7 @@ from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.base import Executor
 
 THREADS_ENV = "MIGRATION_BUILD_THREADS"
+POLL_SECONDS = 0.2  # how often the loop looks for an interrupt while steps run
 _DONE = object()
 
 
@@ -97,8 +99,8 @@ def threaded_plan_iterator(
             interrupted = False
             try:
                 yield from _steps(job_context, active_execution, events, running, threads)
-            except KeyboardInterrupt:
-                interrupted = True  # the command ends now, and the steps' threads with its process
+            except (KeyboardInterrupt, DagsterExecutionInterruptedError):
+                interrupted = True  # the run ends now; steps still running end with the process
                 raise
             finally:
                 if not interrupted:  # no step keeps writing after its run has ended
@@ -130,7 +132,15 @@ def _steps(
         if not running:
             active_execution.sleep_til_ready()
             continue
-        key, item = events.get()
+        try:
+            key, item = events.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if active_execution.check_for_interrupts():  # Ctrl-C: Dagster holds the signal until asked
+                active_execution.mark_interrupted()
+                raise DagsterExecutionInterruptedError(
+                    f"interrupted while {len(running)} step(s) were running: {', '.join(sorted(running))}"
+                ) from None
+            continue
         step_context, step_events, _worker = running[key]
         if item is _DONE:
             del running[key]

@@ -54,7 +54,7 @@ def prefetch_releases(warehouse: Warehouse) -> None:
         return
     for snapshot in chosen:
         if snapshot is not None:
-            prefetch_xlsx(snapshot.path, read.SHEET)
+            prefetch_xlsx(snapshot.path, read.SHEET, read.HEADER_ROW)
 
 
 def _empty_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
