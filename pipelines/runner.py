@@ -70,8 +70,8 @@ def working_database_held(paths: Paths) -> Iterator[None]:
 
 def _start_slow_things_early(keys: list[dg.AssetKey], static_images: bool, warehouse: object) -> None:
     """Work the run will wait for later, started on the other core now: the headless browser for the PNG/SVG
-    export (about two seconds to start) when the run writes charts with images, parsing the GLOTIP workbooks
-    (0.3 s each, outside the interpreter lock) when the run loads them, and Great Expectations' import."""
+    export (about two seconds to start) when the run writes charts with images, reading the GLOTIP workbooks
+    into frames when the run loads them, and Great Expectations' import."""
     if static_images and any(k.path[0] == "reports" for k in keys):
         from pipelines.lib import chart_static
 

@@ -60,22 +60,24 @@ def _engine_for(conn_string: str, **kwargs: object) -> Engine:
 class EngineKeepingEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._engines_guard = threading.Lock()  # steps on several threads store events at once
         self._tables_present: set[str] = set()
         self._columns_present: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
-        engine = self._engines.get(shard)
-        if engine is None:
-            engine = _engine_for(
-                self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
-            )
-            self._engines[shard] = engine
-            while len(self._engines) > KEPT_ENGINES:
-                self._engines.popitem(last=False)[1].dispose()
-        else:
-            self._engines.move_to_end(shard)
-        return engine
+        with self._engines_guard:
+            engine = self._engines.get(shard)
+            if engine is None:
+                engine = _engine_for(
+                    self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+                )
+                self._engines[shard] = engine
+                while len(self._engines) > KEPT_ENGINES:
+                    self._engines.popitem(last=False)[1].dispose()
+            else:
+                self._engines.move_to_end(shard)
+            return engine
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:

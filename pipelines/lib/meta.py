@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 
 import duckdb
 
 from pipelines.lib.raw_store import Snapshot
+from pipelines.lib.sql import CREATING
 
 SNAPSHOTS_DDL = """
 create table if not exists meta.snapshots_used (
@@ -27,15 +27,10 @@ create table if not exists meta.validation_results (
 """
 
 
-# Steps on parallel threads share one database: two creating the same table at once would have the second
-# refused by DuckDB as a write-write conflict, so creation is one thread at a time (each statement commits).
-_CREATING = threading.Lock()
-
-
 def _ensure(con: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
     """Creates a bookkeeping table; one left by an older version with other columns is replaced."""
     expected = ddl.count(",") + 1
-    with _CREATING:
+    with CREATING:
         have = con.execute(
             "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = ? "
             "and database_name = current_database()",

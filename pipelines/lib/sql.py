@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent.parent / "sql"
+
+# Steps on parallel threads share one database: two creating the same schema or table at once would have the
+# second refused by DuckDB as a write-write conflict, so `create ... if not exists` of what several steps share
+# runs one thread at a time (each statement commits before the lock is released).
+CREATING = threading.Lock()
 
 
 def sql_text(schema: str, table: str) -> str:
@@ -23,7 +29,8 @@ def load_macros(con: duckdb.DuckDBPyConnection) -> None:
 def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
     """`create or replace table <schema>.<table> as <sql/<schema>/<table>.sql>`; returns the row count."""
     load_macros(con)
-    con.execute(f"create schema if not exists {schema}")
+    with CREATING:
+        con.execute(f"create schema if not exists {schema}")
     text = sql_text(schema, table)
     con.execute(f"create or replace table {schema}.{table} as\n{text}")
     header = header_comment(text)

@@ -8,16 +8,15 @@ xlsx parser), so two steps on two threads overlap it with the Python of another 
 The loop is Dagster's own in-process loop (`inner_plan_execution_iterator`) with the step bodies moved to worker
 threads: Dagster's step state machine (`ActiveExecution`), hooks, skips and failures are handled on the calling
 thread in the order events arrive, exactly as in-process; only the step's own event sequence (which stores its
-events as it goes) runs on a worker. What must not run on two threads at once holds a lock of its own (the GX
-suites, `gx_runner.run_suite`; the headless browser, `chart_static`); the schemas and bookkeeping tables every
-step writes to exist before the first step (`runner.working_database_held`).
+events as it goes) runs on a worker. What must not run on two threads at once holds a lock of its own: the GX
+suites (`gx_runner.run_suite`), the headless browser (`chart_static`), creating the schemas and bookkeeping
+tables that several steps share (`sql.CREATING`).
 """
 
 from __future__ import annotations
 
 import os
 import queue
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -41,13 +40,6 @@ POLL_SECONDS = 0.2  # how often the loop looks for an interrupt while steps run
 _DONE = object()
 
 
-class _Raised:
-    """An exception raised on a worker thread outside the step's own error handling."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
 def build_threads() -> int:
     """Worker threads of a build: $MIGRATION_BUILD_THREADS, else the cores available (at most 4)."""
     raw = os.environ.get(THREADS_ENV)
@@ -69,8 +61,8 @@ def _step_worker(step_context, out: queue.Queue) -> None:  # noqa: ANN001
     try:
         for event in dagster_event_sequence_for_step(step_context):
             out.put((key, event))
-    except BaseException:  # noqa: BLE001 - raised again on the calling thread
-        out.put((key, _Raised(sys.exc_info()[1])))
+    except BaseException as error:  # noqa: BLE001 - raised again on the calling thread
+        out.put((key, error))
     finally:
         out.put((key, _DONE))
 
@@ -149,8 +141,8 @@ def _steps(
                 step_events.append(event)
                 yield event
             yield from _trigger_hook(step_context, step_events)
-        elif isinstance(item, _Raised):
-            raise item.error
+        elif isinstance(item, BaseException):
+            raise item
         else:
             event = check.inst(item, DagsterEvent)
             step_events.append(event)

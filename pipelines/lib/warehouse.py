@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,12 +9,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.lib import raw_store
+from pipelines.lib.sql import CREATING
 from pipelines.settings import Paths, resolve_paths
 
 SCHEMAS = ("raw", "staging", "curated", "meta")
-# steps on parallel threads connect at once: the first creates the schemas, one thread at a time (DuckDB refuses
-# a second concurrent creation of the same schema as a write-write conflict)
-_CREATING = threading.Lock()
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -37,7 +34,7 @@ class Warehouse(dg.ConfigurableResource):
         paths.work_dir.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(paths.working_db))
         try:
-            with _CREATING:
+            with CREATING:
                 for schema in SCHEMAS:
                     con.execute(f"create schema if not exists {schema}")
             yield con
