@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from pipelines import progress
+from pipelines.lib import helper_process
 from pipelines.settings import PROJECT_ROOT, Paths
 
 
@@ -70,8 +71,10 @@ def working_database_held(paths: Paths) -> Iterator[None]:
 
 def _start_slow_things_early(keys: list[dg.AssetKey], static_images: bool, warehouse: object) -> None:
     """Work the run will wait for later, started on the other core now: the headless browser for the PNG/SVG
-    export (about two seconds to start) when the run writes charts with images, reading the GLOTIP workbooks
-    into frames when the run loads them, and Great Expectations' import."""
+    export (about two seconds to start) when the run writes charts with images, and the helper process
+    (`helper_process`), which imports Great Expectations and reads the GLOTIP workbooks into frames when the
+    run loads them."""
+    helper_process.start()  # imports GX there; a no-op when the command line started it already
     if static_images and any(k.path[0] == "reports" for k in keys):
         from pipelines.lib import chart_static
 
@@ -80,9 +83,10 @@ def _start_slow_things_early(keys: list[dg.AssetKey], static_images: bool, wareh
         from pipelines.defs.unodc_glotip.stage import prefetch_releases
 
         prefetch_releases(warehouse)
-    from pipelines.lib import gx_runner
+    if helper_process.running() is None:
+        from pipelines.lib import gx_runner
 
-    gx_runner.preload()
+        gx_runner.preload()
 
 
 def _has_snapshot(paths: Paths, source: str, entity_prefix: str | None) -> bool:

@@ -34,6 +34,7 @@ from kaleido._kaleido_tab._devtools_utils import get_js_id
 from kaleido._kaleido_tab._errors import _raise_error
 from kaleido._kaleido_tab._tab import _KaleidoTab, _subscribe_new
 
+from pipelines.lib import helper_process
 from pipelines.lib.chart_assets import plotly_js_source
 
 IDLE_SECONDS = 30.0
@@ -194,7 +195,7 @@ class _Session:
 
 _LOCK = threading.RLock()  # re-entrant: a future already done runs its callback in the submitting thread
 _SESSION: _Session | None = None
-_PRERENDERED: dict[str, tuple[str, list[concurrent.futures.Future]]] = {}
+_PRERENDERED: dict[str, tuple[str, list[concurrent.futures.Future], bool]] = {}  # digest, futures, one answer
 
 
 def _session() -> _Session:
@@ -207,17 +208,37 @@ def _session() -> _Session:
 
 def warm() -> None:
     """Starts the shared browser session now (in the background), so that it is ready when the first chart
-    is written: a build calls this when its run will export images."""
+    is written: a build calls this when its run will export images. With a build's helper process running
+    (`helper_process`), the session is the helper's: its Python work (kaleido's event loop, the messages to
+    and from the browser) then runs on the other core."""
+    if helper_process.submit("pipelines.lib.chart_static:warm_here") is None:
+        warm_here()
+
+
+def warm_here() -> None:
     with _LOCK:
         _session()
 
 
-def prerender(key: str, digest: str, jobs: Sequence[ImageJob], *, topojson_url: str | None = None) -> None:
-    """Starts rendering `jobs` in the background; `collect(key, digest)` returns their bytes later.
-    `digest` names the exact input (the queued figure), so a stale result is never used."""
+def render_in_session(jobs: Sequence[ImageJob], topojson_url: str | None = None) -> list[bytes]:
+    """`jobs` rendered in this process's shared session (what a build's helper does for `prerender`)."""
     with _LOCK:
         session = _session()
-        _PRERENDERED[key] = (digest, [session.submit(job, topojson_url) for job in jobs])
+        futures = [session.submit(job, topojson_url) for job in jobs]
+    return [future.result(TIMEOUT) for future in futures]
+
+
+def prerender(key: str, digest: str, jobs: Sequence[ImageJob], *, topojson_url: str | None = None) -> None:
+    """Starts rendering `jobs` in the background (in the helper process when one is running, else in this
+    process's shared session); `collect(key, digest)` returns their bytes later. `digest` names the exact
+    input (the queued figure), so a stale result is never used."""
+    sent = helper_process.submit("pipelines.lib.chart_static:render_in_session", list(jobs), topojson_url)
+    with _LOCK:
+        if sent is not None:  # one answer: every image's bytes
+            _PRERENDERED[key] = (digest, [sent], True)
+        else:
+            session = _session()
+            _PRERENDERED[key] = (digest, [session.submit(job, topojson_url) for job in jobs], False)
 
 
 def collect(key: str, digest: str, timeout: float = TIMEOUT) -> list[bytes] | None:
@@ -227,19 +248,25 @@ def collect(key: str, digest: str, timeout: float = TIMEOUT) -> list[bytes] | No
         found = _PRERENDERED.pop(key, None)
     if found is None or found[0] != digest:
         return None
+    _, futures, combined = found
     try:
-        return [future.result(timeout) for future in found[1]]
+        if combined:
+            return list(futures[0].result(timeout))
+        return [future.result(timeout) for future in futures]
     except Exception:  # noqa: BLE001 - rendered again, in a fresh session, by the caller
         return None
 
 
 def release() -> None:
-    """Closes the shared session unless images are still queued in it."""
+    """Closes the shared session unless images are still queued in it (the helper's too, when one runs)."""
     global _SESSION
     with _LOCK:
         session = _SESSION if not _PRERENDERED else None
         if session is not None:
             _SESSION = None
+        idle = not _PRERENDERED
+    if idle:
+        helper_process.submit("pipelines.lib.chart_static:release")
     if session is not None and session.pid == os.getpid():
         session.close()
 

@@ -49,10 +49,12 @@ def validate(
     columns = [d[0] for d in con.execute(f"select * from ({query}) as checked limit 0").description]
     rows = con.execute(f"select count(*) from ({query}) as checked").fetchall()[0][0]
 
-    def fetch(group: list[str] | None) -> object:
+    def fetch(group: list[str] | None) -> object:  # Arrow: DuckDB makes it without Python objects
         if group is None:
-            return con.execute(_only_needed_columns(query, expectations, columns)).df()
-        return con.execute(f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked").df()
+            return con.sql(_only_needed_columns(query, expectations, columns)).to_arrow_table()
+        return con.sql(
+            f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked"
+        ).to_arrow_table()
 
     result = run_suite_in_parts(suite, fetch, expectations, rows, columns)
     meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)

@@ -19,8 +19,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from pipelines.lib import helper_process
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass
@@ -198,9 +204,26 @@ def preload() -> None:
 _SUITE_LOCK = threading.Lock()
 
 
-def run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:
+def run_suite(name: str, data: pd.DataFrame | pa.Table, expectations: list[Expectation]) -> SuiteResult:
+    """The suite on `data` (a frame, or an Arrow table as DuckDB returns it): in the build's helper process when
+    one is running (`helper_process`: GX's import and the suites then run on the other core), else here."""
+    return helper_process.call("pipelines.lib.gx_runner:run_suite_here", name, data, expectations)
+
+
+def as_frame(data: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """An Arrow table converted by DuckDB, the same frame `.df()` on the query would have given."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    import duckdb
+
+    with duckdb.connect() as con:
+        return con.from_arrow(data).df()
+
+
+def run_suite_here(name: str, data: pd.DataFrame | pa.Table, expectations: list[Expectation]) -> SuiteResult:
+    """The suite, in this process."""
     with _SUITE_LOCK:
-        return _run_suite(name, frame, expectations)
+        return _run_suite(name, as_frame(data), expectations)
 
 
 def _run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib import helper_process
+
 ROW_COLUMN = "_source_row"
 ADDED_COLUMNS = frozenset({ROW_COLUMN, "_source_file"})  # what the readers and raw assets add to every row
 MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes; a larger workbook is refused as a possible zip bomb
@@ -36,6 +38,10 @@ class SourceFormatError(Exception):
             where += f", column {column!r}"
         super().__init__(f"{where}: {message}")
         self.source, self.file, self.row, self.column = source, file, row, column
+        self.message = message
+
+    def __reduce__(self) -> tuple:  # rebuilt from its parts (a build's helper process sends it back)
+        return (type(self), (self.source, self.file, self.message, self.row, self.column), self.__dict__)
 
 
 def refuse_cells(
@@ -453,25 +459,33 @@ def _identity(path: Path) -> tuple[int, int]:
 
 
 def prefetch_xlsx(path: Path, sheet: str | None, header_row: int = 1) -> None:
-    """Starts reading a workbook's sheet on a background thread (calamine's parse, then the frame built from
-    it), for `read_xlsx_strict` to take up later in the run: a build reads the GLOTIP workbooks while it
-    creates its run and loads the other sources. Only workbooks within the size bound are read; anything that
+    """Starts reading a workbook's sheet in the build's helper process (`helper_process`), else on a background
+    thread (calamine's parse, then the frame built from it), for `read_xlsx_strict` to take up later in the
+    run: a build reads the GLOTIP workbooks while it creates its run and loads the other sources. Only workbooks within the size bound are read; anything that
     goes wrong here is left for `read_xlsx_strict` to meet again and report."""
-    future: Future = Future()
-
-    def read() -> None:
-        try:
-            future.set_result(
-                None if xlsx_problem(path) else _read_sheet(path, "", sheet, header_row, path.name)
-            )
-        except BaseException as exc:  # noqa: BLE001 - reported by the reader, which reads again
-            future.set_exception(exc)
-
     try:
-        _PREFETCH[(str(path), sheet, header_row)] = (_identity(path), future)
+        identity = _identity(path)
     except OSError:
         return
-    threading.Thread(target=read, daemon=True, name=f"prefetch-{path.name}").start()
+    future = helper_process.submit("pipelines.lib.tabular:read_for_prefetch", path, sheet, header_row)
+    if future is None:  # no helper process: a thread of this one
+        future = Future()
+
+        def read() -> None:
+            try:
+                future.set_result(read_for_prefetch(path, sheet, header_row))
+            except BaseException as exc:  # noqa: BLE001 - reported by the reader, which reads again
+                future.set_exception(exc)
+
+        threading.Thread(target=read, daemon=True, name=f"prefetch-{path.name}").start()
+    _PREFETCH[(str(path), sheet, header_row)] = (identity, future)
+
+
+def read_for_prefetch(
+    path: Path, sheet: str | None, header_row: int
+) -> tuple[pd.DataFrame, list[list[str]]] | None:
+    """What `prefetch_xlsx` reads: the sheet as `read_xlsx_strict` would, or None for a workbook it refuses."""
+    return None if xlsx_problem(path) else _read_sheet(path, "", sheet, header_row, path.name)
 
 
 def forget_prefetched() -> None:

@@ -10,7 +10,9 @@ threads: Dagster's step state machine (`ActiveExecution`), hooks, skips and fail
 thread in the order events arrive, exactly as in-process; only the step's own event sequence (which stores its
 events as it goes) runs on a worker. What must not run on two threads at once holds a lock of its own: the GX
 suites (`gx_runner.run_suite`), the headless browser (`chart_static`), creating the schemas and bookkeeping
-tables that several steps share (`sql.CREATING`).
+tables that several steps share (`sql.CREATING`). The threads share one interpreter lock: the work that needs
+nothing of the build but its inputs (the suites, the GLOTIP workbook reads, the static images) runs in a
+helper process on the other core (`helper_process`).
 """
 
 from __future__ import annotations

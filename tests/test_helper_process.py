@@ -1,0 +1,203 @@
+"""The build's helper process: calls run there and answer as the function would here (values and exceptions);
+a helper that dies or is switched off leaves the work to the caller; it ignores Ctrl-C and ends with its
+caller; and a build with it makes exactly the tables, validation results and images a build without it makes."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.lib import helper_process
+from pipelines.lib.tabular import SourceFormatError
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def helper(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    monkeypatch.setenv(helper_process.ENV, "1")
+    helper_process.start()
+    running = helper_process.running()
+    assert running is not None
+    yield running
+    helper_process.stop(wait=True)
+    assert running.process.poll() is not None
+
+
+class Unrebuildable(Exception):
+    """Pickles, but cannot be rebuilt from its pickle (its constructor needs two arguments)."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} and {second}")
+
+
+def raise_unrebuildable() -> None:
+    raise Unrebuildable("one", "two")
+
+
+def pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_calls_run_in_the_helper_and_answer_as_here(helper: helper_process.Helper) -> None:
+    assert helper_process.call("os:getpid") == helper.process.pid != os.getpid()
+    frame = pd.DataFrame({"a": pd.array(["x", None], dtype="string"), "b": [1, 2]})
+    assert helper_process.call("pandas:concat", [frame, frame], ignore_index=True).equals(
+        pd.concat([frame, frame], ignore_index=True)
+    )
+
+
+def test_an_exception_comes_back_as_itself_naming_the_helper(helper: helper_process.Helper) -> None:
+    with pytest.raises(ValueError, match="invalid literal") as raised:
+        helper_process.call("builtins:int", "not a number")
+    assert any("helper process" in note for note in raised.value.__notes__)
+    with pytest.raises(SourceFormatError) as raised:  # the project's own, rebuilt from its parts
+        helper_process.call("pipelines.lib.tabular:read_xlsx_strict", PROJECT / "README.md", "unodc_glotip")
+    assert raised.value.source == "unodc_glotip" and raised.value.file == "README.md"
+    assert "not a valid xlsx workbook" in str(raised.value)
+
+
+def test_an_exception_that_cannot_be_rebuilt_comes_back_as_text(helper: helper_process.Helper) -> None:
+    with pytest.raises(helper_process.HelperError, match="Unrebuildable: one and two"):
+        helper_process.call("tests.test_helper_process:raise_unrebuildable")
+    assert helper_process.call("os:getpid") == helper.process.pid  # and the helper goes on
+
+
+def test_a_helper_that_dies_leaves_the_call_to_the_caller(
+    helper: helper_process.Helper, capfd: pytest.CaptureFixture
+) -> None:
+    answers: list[int] = []
+    caller = threading.Thread(
+        target=lambda: answers.append(helper_process.call("tests.test_helper_process:pid_after", 2.0))
+    )
+    caller.start()
+    time.sleep(0.5)
+    os.kill(helper.process.pid, signal.SIGKILL)
+    caller.join(30)
+    assert answers == [os.getpid()]  # run again here
+    assert "ended before answering (signal 9)" in capfd.readouterr().err
+    assert helper_process.running() is None
+    assert helper_process.call("os:getpid") == os.getpid()
+
+
+def test_switched_off_or_misspelt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(helper_process.ENV, "0")
+    helper_process.start()
+    assert helper_process.running() is None
+    assert helper_process.call("os:getpid") == os.getpid()
+    monkeypatch.setenv(helper_process.ENV, "yes")
+    with pytest.raises(SystemExit, match=helper_process.ENV):
+        helper_process.start()
+
+
+def test_ctrl_c_is_left_to_the_caller(helper: helper_process.Helper) -> None:
+    assert os.getpgid(helper.process.pid) != os.getpgid(0)  # the terminal's Ctrl-C does not reach it
+    assert helper_process.call("os:getpid") == helper.process.pid
+    os.kill(helper.process.pid, signal.SIGINT)  # nor one sent to it alone
+    time.sleep(0.3)
+    assert helper.process.poll() is None
+    assert helper_process.call("os:getpid") == helper.process.pid
+
+
+def test_the_helper_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from pipelines.lib import helper_process
+        helper_process.start()
+        print(helper_process.running().process.pid, flush=True)
+        time.sleep(60)
+        """
+    )
+    caller = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=PROJECT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, helper_process.ENV: "1"},
+    )  # fmt: skip
+    pid = int(caller.stdout.readline())
+    caller.kill()
+    caller.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":  # exited, waiting to be reaped by init
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the helper outlived its caller by 20 s")
+
+
+def _tables(database: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        names = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' order by 1"
+        ).fetchall()
+        return {name: con.execute(f"select * from {name}").df() for (name,) in names}
+
+
+def test_a_build_with_the_helper_makes_what_a_build_without_it_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample, built twice: the same tables (validation results among them, less their times), the same
+    charts and images, and the suites, workbook reads and images really done by the helper."""
+    from pipelines.lib import gx_runner, tabular
+    from pipelines.sample import write_sample
+    from pipelines.settings import resolve_paths
+    from tests.build_helpers import build
+
+    seen: dict[str, list[int]] = {"suites": [], "reads": [], "images": []}
+    real_submit = helper_process.Helper.submit
+
+    def watched(self: helper_process.Helper, function: str, *args: object, **kwargs: object):  # noqa: ANN202
+        kind = {"gx_runner:run_suite_here": "suites", "tabular:read_for_prefetch": "reads",
+                "chart_static:render_in_session": "images"}.get(function.split(".")[-1])  # fmt: skip
+        if kind:
+            seen[kind].append(self.process.pid)
+        return real_submit(self, function, *args, **kwargs)
+
+    monkeypatch.setattr(helper_process.Helper, "submit", watched)
+    built = {}
+    for setting in ("1", "0"):
+        monkeypatch.setenv(helper_process.ENV, setting)
+        paths = resolve_paths(tmp_path / setting / "data", tmp_path / setting / "reports")
+        write_sample(paths.raw_dir)
+        ok, report = build(paths, static_images=True)
+        assert ok, report.failures
+        built[setting] = paths
+        if setting == "1":
+            assert all(seen.values()), seen  # each kind of work went to the helper
+            assert len(set(seen["suites"])) == 1 and seen["suites"][0] != os.getpid()
+            assert helper_process.running() is not None  # kept for the next build of this process
+    assert not gx_runner._SUITE_LOCK.locked() and not tabular._PREFETCH
+    with_helper, without = (_tables(built[s].published_db) for s in ("1", "0"))
+    assert with_helper.keys() == without.keys() and "curated.validation_results" in with_helper
+    assert len(with_helper["curated.validation_results"]) > 30
+
+    def rows(frame: pd.DataFrame, setting: str) -> list[str]:  # less times; paths relative to the build
+        kept = [c for c in frame.columns if not pd.api.types.is_datetime64_any_dtype(frame[c])]
+        root = str(tmp_path / setting)
+        return sorted(repr(row).replace(root, "<build>") for row in frame[kept].itertuples(index=False))
+
+    for name, frame in with_helper.items():
+        assert rows(frame, "1") == rows(without[name], "0"), name
+    images = sorted(p.relative_to(built["1"].charts_dir) for p in built["1"].charts_dir.rglob("*.png"))
+    assert images and images == sorted(
+        p.relative_to(built["0"].charts_dir) for p in built["0"].charts_dir.rglob("*.png")
+    )
+    for name in images:  # the same figure drawn by the same browser: the same picture
+        assert (built["1"].charts_dir / name).read_bytes() == (built["0"].charts_dir / name).read_bytes(), (
+            name
+        )
