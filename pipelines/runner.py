@@ -52,6 +52,10 @@ def working_database_held(paths: Paths) -> Iterator[None]:
     from pipelines.lib.sql import literal
 
     paths.work_dir.mkdir(parents=True, exist_ok=True)
+    from pipelines.lib.gx_runner import HANDOVER_PREFIX
+
+    for stale in paths.work_dir.glob(f"{HANDOVER_PREFIX}*.parquet"):  # left by a killed build
+        stale.unlink(missing_ok=True)
     con = duckdb.connect(str(paths.working_db))
     # DuckDB otherwise caches up to 80 % of the machine's memory; 768 MB builds 1.9 million incidents as fast
     # (staging spills to disk below about 600 MB) and keeps the whole build within 2 GB

@@ -201,3 +201,57 @@ def test_a_build_with_the_helper_makes_what_a_build_without_it_makes(
         assert (built["1"].charts_dir / name).read_bytes() == (built["0"].charts_dir / name).read_bytes(), (
             name
         )
+
+
+def test_a_large_table_goes_to_the_helper_as_parquet_with_the_same_results(
+    helper: helper_process.Helper, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SPLIT_ROWS a check writes each column group to a Parquet file for the helper (removed after): the
+    suite's results are those of the same suite run in this process on `.df()` frames."""
+    import dagster as dg
+
+    from pipelines.lib import checks, gx_runner
+    from pipelines.lib.gx_runner import Expectation
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema meta")  # where validate records the results
+    con.execute(
+        "create table t as select range as id, (range % 7)::integer as small, "
+        "case when range % 5 = 0 then null else 'v' || (range % 3) end as label, "
+        "date '2020-01-01' + (range % 400)::integer as day from range(3000)"
+    )
+    expectations = [
+        Expectation("ExpectColumnValuesToBeUnique", {"column": "id"}),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "small", "min_value": 0, "max_value": 5}),
+        Expectation("ExpectColumnValuesToBeInSet", {"column": "label", "value_set": ["v0", "v1"]}, "warn"),
+        Expectation("ExpectColumnValuesToNotBeNull", {"column": "label"}),
+        Expectation("ExpectColumnValuesToBeBetween", {"column": "day", "min_value": "2020-01-01", "max_value": "2020-12-31"}),
+    ]  # fmt: skip
+    monkeypatch.setattr(checks, "SPLIT_ROWS", 1000)
+    monkeypatch.setattr(gx_runner, "SPLIT_ROWS", 1000)
+    written: list[str] = []
+    real_run_suite = gx_runner.run_suite
+
+    def watched(name: str, data: object, items: list) -> object:  # noqa: ANN001
+        if isinstance(data, gx_runner.ParquetRows):
+            written.append(data.path)
+            assert Path(data.path).is_file()
+        return real_run_suite(name, data, items)
+
+    monkeypatch.setattr(gx_runner, "run_suite", watched)
+    key = dg.AssetKey(["staging", "t"])
+    via_helper = checks.validate(con, key, "suite", "select * from t", expectations)
+    assert len(written) == 4 and not any(Path(p).exists() for p in written)  # one file per column group
+    assert not list(tmp_path.glob(f"{gx_runner.HANDOVER_PREFIX}*"))
+    frame = con.execute("select * from t").df()
+    here = gx_runner.run_suite_here("suite", frame, expectations)
+    got = via_helper.metadata["failed_expectations"].data
+    assert not via_helper.passed and not here.success
+    assert got == [
+        {k: r[k] for k in ("expectation", "kwargs", "unexpected_count", "partial_unexpected", "observed_value", "exception")}
+        for r in here.failures()
+    ]  # fmt: skip
+    assert [e["expectation"] for e in got] == [
+        "ExpectColumnValuesToBeBetween", "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeBetween",
+    ]  # fmt: skip

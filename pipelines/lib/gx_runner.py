@@ -194,9 +194,16 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def preload() -> None:
-    """Imports GX on a background thread (about 1.5 s), so the first check of a run does not wait for all of it."""
-    threading.Thread(target=_import_gx, daemon=True, name="import-gx").start()
+def preload(freeze: bool = False) -> None:
+    """Imports GX on a background thread (about 1.5 s), so the first check of a run does not wait for all of it;
+    with `freeze` (the helper process), then freezes the imported objects (`helper_process.freeze_imported`)."""
+
+    def load() -> None:
+        _import_gx()
+        if freeze:
+            helper_process.freeze_imported()
+
+    threading.Thread(target=load, daemon=True, name="import-gx").start()
 
 
 # GX keeps module-level state (the current project's context among it): a build running steps on several
@@ -204,26 +211,53 @@ def preload() -> None:
 _SUITE_LOCK = threading.Lock()
 
 
-def run_suite(name: str, data: pd.DataFrame | pa.Table, expectations: list[Expectation]) -> SuiteResult:
+def run_suite(
+    name: str, data: pd.DataFrame | pa.Table | ParquetRows, expectations: list[Expectation]
+) -> SuiteResult:
     """The suite on `data` (a frame, or an Arrow table as DuckDB returns it): in the build's helper process when
     one is running (`helper_process`: GX's import and the suites then run on the other core), else here."""
     return helper_process.call("pipelines.lib.gx_runner:run_suite_here", name, data, expectations)
 
 
-def as_frame(data: pd.DataFrame | pa.Table) -> pd.DataFrame:
-    """An Arrow table converted by DuckDB, the same frame `.df()` on the query would have given."""
+HANDOVER_PREFIX = ".check-rows-"  # Parquet files a check writes beside the working database for the helper
+
+
+@dataclass(frozen=True)
+class ParquetRows:
+    """Rows DuckDB wrote to a Parquet file (`path`) for a suite: a large table goes to the helper process this
+    way, without a copy in the build's process or in the pipe."""
+
+    path: str
+
+
+def as_frame(data: pd.DataFrame | pa.Table | ParquetRows) -> pd.DataFrame:
+    """The frame to validate: an Arrow table or a Parquet file converted by DuckDB, the same frame `.df()` on the
+    query would have given (DuckDB's types go through Arrow and Parquet unchanged)."""
     if isinstance(data, pd.DataFrame):
         return data
     import duckdb
 
+    from pipelines.lib.sql import literal
+
     with duckdb.connect() as con:
+        if isinstance(data, ParquetRows):
+            return con.sql(f"select * from read_parquet({literal(data.path)})").df()
         return con.from_arrow(data).df()
 
 
-def run_suite_here(name: str, data: pd.DataFrame | pa.Table, expectations: list[Expectation]) -> SuiteResult:
+def run_suite_here(
+    name: str, data: pd.DataFrame | pa.Table | ParquetRows, expectations: list[Expectation]
+) -> SuiteResult:
     """The suite, in this process."""
     with _SUITE_LOCK:
-        return _run_suite(name, as_frame(data), expectations)
+        frame = as_frame(data)
+        large = len(frame) >= SPLIT_ROWS
+        try:
+            return _run_suite(name, frame, expectations)
+        finally:
+            del frame
+            if large:
+                helper_process.give_back_memory()
 
 
 def _run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:

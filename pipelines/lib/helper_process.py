@@ -26,6 +26,8 @@ result, only later; a helper that dies is reported once on stderr.
 from __future__ import annotations
 
 import atexit
+import ctypes
+import gc
 import importlib
 import itertools
 import os
@@ -67,11 +69,13 @@ def _send(stream: BinaryIO, payload: bytes) -> None:
     stream.flush()
 
 
-def _receive(stream: BinaryIO) -> Any:  # noqa: ANN401 - whatever the other end sent
+def _receive(stream: BinaryIO, sizes: list[int] | None = None) -> Any:  # noqa: ANN401 - what the other end sent
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError
     (size,) = _HEADER.unpack(head)
+    if sizes is not None:
+        sizes.append(size)
     payload = stream.read(size)
     if len(payload) < size:
         raise EOFError
@@ -90,6 +94,8 @@ class Helper:
         self.pid = os.getpid()  # the process that started it (a forked child must not use it)
         self.process = subprocess.Popen(  # noqa: S603 - this interpreter, this module
             [sys.executable, "-m", __name__],
+            # Arrow's buffers from the C allocator, which `give_back_memory` can hand back to the system
+            env={**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             close_fds=True,
@@ -185,7 +191,7 @@ def start() -> None:
             return
         try:
             _HELPER = Helper()
-            _HELPER.submit("pipelines.lib.gx_runner:preload")
+            _HELPER.submit("pipelines.lib.gx_runner:preload", freeze=True)
             if not _EXIT_HOOKED:
                 atexit.register(_reap)
                 atexit.register(stop)  # runs first: hooks run last-registered first
@@ -290,20 +296,50 @@ def serve() -> None:
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
     writing = threading.Lock()
 
-    def run(call_id: int, function: str, args: tuple, kwargs: dict) -> None:
+    def run(size: int, box: list[tuple]) -> None:
+        call_id, function, args, kwargs = box.pop()  # the only reference: freed once answered
         payload = _answer_for(call_id, function, args, kwargs)
+        del args, kwargs
         try:
             with writing:
                 _send(answers, payload)
         except (OSError, ValueError):  # the build is gone
             pass
+        if size >= LARGE_CALL:
+            give_back_memory()
 
     while True:
+        sizes: list[int] = []
         try:
-            request = _receive(requests)
+            box = [_receive(requests, sizes)]
         except EOFError:
             _leave()
-        threading.Thread(target=run, args=request, daemon=True, name=f"call-{request[0]}").start()
+        name = f"call-{box[0][0]}"
+        threading.Thread(target=run, args=(sizes[0], box), daemon=True, name=name).start()
+        del box
+
+
+def freeze_imported() -> None:
+    """Moves every object alive now (the imported modules' among them) out of the garbage collector's sight,
+    so that `give_back_memory` collects quickly. Called in the helper only."""
+    gc.freeze()
+
+
+# bytes of arguments (a suite on a million-row table) from which the helper hands memory back after the call
+LARGE_CALL = 2**20
+
+
+def give_back_memory() -> None:
+    """Returns what a large call freed to the system: Python keeps freed memory for reuse (and the C allocator
+    keeps freed pieces of its heap), so a helper that validated a million-row table would otherwise hold it for
+    the rest of the build. Called after a call with large arguments, and by `gx_runner` after a large table."""
+    # a full collection among GX's and Dagster's objects takes about 0.6 s; once the modules' objects are frozen
+    # (`freeze_imported`, done in the helper after GX's import) it only looks at what calls made since
+    gc.collect(2 if gc.get_freeze_count() else 1)
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 if __name__ == "__main__":
