@@ -55,8 +55,8 @@ class HelperDied(HelperError):
 
 
 def enabled() -> bool:
-    """$MIGRATION_BUILD_HELPER: 1 (the default) runs the suites and workbook reads in a helper process, 0 in the
-    build's own process."""
+    """$MIGRATION_BUILD_HELPER: 1 (the default) runs the suites, workbook reads and static images in a helper
+    process, 0 in the build's own process."""
     value = os.environ.get(ENV, "1").strip()
     if value not in ("0", "1"):
         raise SystemExit(f"{ENV}={value!r}: give 1 (a helper process, the default) or 0 (none)")
@@ -133,11 +133,15 @@ class Helper:
                     future = self._pending.pop(call_id, None)
                 if future is not None:
                     (future.set_result if ok else future.set_exception)(value)
-        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-            pass
+        except Exception:  # noqa: BLE001 - the pipe closed, or an answer that cannot be read: the helper is
+            pass  # taken as dead, and every waiting call runs again in its caller's process
         with self._lock:
             self.alive = False
             waiting, self._pending = list(self._pending.values()), {}
+            try:
+                self.process.stdin.close()  # a helper still running ends once its input closes
+            except OSError:
+                pass
         for future in waiting:
             future.set_exception(HelperDied(self._ended()))
 
