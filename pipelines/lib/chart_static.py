@@ -195,7 +195,7 @@ class _Session:
 
 _LOCK = threading.RLock()  # re-entrant: a future already done runs its callback in the submitting thread
 _SESSION: _Session | None = None
-_PRERENDERED: dict[str, tuple[str, list[concurrent.futures.Future], bool]] = {}  # digest, futures, one answer
+_PRERENDERED: dict[str, tuple[str, concurrent.futures.Future]] = {}  # key: (digest, the images' bytes)
 
 
 def _session() -> _Session:
@@ -221,7 +221,7 @@ def warm_here() -> None:
 
 
 def render_in_session(jobs: Sequence[ImageJob], topojson_url: str | None = None) -> list[bytes]:
-    """`jobs` rendered in this process's shared session (what a build's helper does for `prerender`)."""
+    """`jobs` rendered in this process's shared session; what `prerender` starts in the background."""
     with _LOCK:
         session = _session()
         futures = [session.submit(job, topojson_url) for job in jobs]
@@ -232,13 +232,11 @@ def prerender(key: str, digest: str, jobs: Sequence[ImageJob], *, topojson_url: 
     """Starts rendering `jobs` in the background (in the helper process when one is running, else in this
     process's shared session); `collect(key, digest)` returns their bytes later. `digest` names the exact
     input (the queued figure), so a stale result is never used."""
-    sent = helper_process.submit("pipelines.lib.chart_static:render_in_session", list(jobs), topojson_url)
+    future = helper_process.in_background(
+        "pipelines.lib.chart_static:render_in_session", list(jobs), topojson_url
+    )
     with _LOCK:
-        if sent is not None:  # one answer: every image's bytes
-            _PRERENDERED[key] = (digest, [sent], True)
-        else:
-            session = _session()
-            _PRERENDERED[key] = (digest, [session.submit(job, topojson_url) for job in jobs], False)
+        _PRERENDERED[key] = (digest, future)
 
 
 def collect(key: str, digest: str, timeout: float = TIMEOUT) -> list[bytes] | None:
@@ -248,11 +246,8 @@ def collect(key: str, digest: str, timeout: float = TIMEOUT) -> list[bytes] | No
         found = _PRERENDERED.pop(key, None)
     if found is None or found[0] != digest:
         return None
-    _, futures, combined = found
     try:
-        if combined:
-            return list(futures[0].result(timeout))
-        return [future.result(timeout) for future in futures]
+        return list(found[1].result(timeout))
     except Exception:  # noqa: BLE001 - rendered again, in a fresh session, by the caller
         return None
 

@@ -60,6 +60,12 @@ def validate(
     rows = con.execute(f"select count(*) from ({query}) as checked").fetchall()[0][0]
 
     handed_over: list[Path] = []
+    # a large table goes to the helper as Parquet files DuckDB writes beside the working database: no copy of it
+    # in this process or in the pipe
+    beside: Path | None = None
+    if rows >= SPLIT_ROWS and helper_process.running() is not None:
+        database = con.execute("select path from duckdb_databases() where database_name = current_database()")
+        beside = Path(database.fetchall()[0][0]).parent
 
     def fetch(group: list[str] | None) -> object:
         selected = (
@@ -67,16 +73,12 @@ def validate(
             if group is None
             else f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked"
         )
-        if rows >= SPLIT_ROWS and helper_process.running() is not None:
-            # a large table goes to the helper as a Parquet file DuckDB writes: no copy of it in this process
-            database = con.execute(
-                "select path from duckdb_databases() where database_name = current_database()"
-            )
-            path = Path(database.fetchall()[0][0]).parent / f"{HANDOVER_PREFIX}{uuid.uuid4().hex}.parquet"
-            handed_over.append(path)
-            con.execute(f"copy ({selected}) to {literal(str(path))} (format parquet)")
-            return ParquetRows(str(path))
-        return con.sql(selected).to_arrow_table()  # Arrow: DuckDB makes it without Python objects
+        if beside is None:
+            return con.sql(selected).to_arrow_table()  # Arrow: DuckDB makes it without Python objects
+        path = beside / f"{HANDOVER_PREFIX}{uuid.uuid4().hex}.parquet"
+        handed_over.append(path)
+        con.execute(f"copy ({selected}) to {literal(str(path))} (format parquet)")
+        return ParquetRows(str(path))
 
     try:
         result = run_suite_in_parts(suite, fetch, expectations, rows, columns)

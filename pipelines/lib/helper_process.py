@@ -250,6 +250,24 @@ def submit(function: str, *args: object, **kwargs: object) -> Future | None:
         return None
 
 
+def in_background(function: str, *args: object, **kwargs: object) -> Future:
+    """`function(*args, **kwargs)` started now: in the helper when one is running, else on a thread of this
+    process. The future holds its answer (or its exception, or HelperDied)."""
+    future = submit(function, *args, **kwargs)
+    if future is not None:
+        return future
+    future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(resolve(function)(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - the future's holder raises it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, daemon=True, name=f"background-{function}").start()
+    return future
+
+
 def call(function: str, *args: object, **kwargs: object) -> Any:  # noqa: ANN401 - the function's answer
     """`function(*args, **kwargs)`, in the helper when one is running, else (or when it dies) in this process."""
     future = submit(function, *args, **kwargs)

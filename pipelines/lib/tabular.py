@@ -9,7 +9,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -459,25 +458,16 @@ def _identity(path: Path) -> tuple[int, int]:
 
 
 def prefetch_xlsx(path: Path, sheet: str | None, header_row: int = 1) -> None:
-    """Starts reading a workbook's sheet in the build's helper process (`helper_process`), else on a background
-    thread (calamine's parse, then the frame built from it), for `read_xlsx_strict` to take up later in the
-    run: a build reads the GLOTIP workbooks while it creates its run and loads the other sources. Only workbooks within the size bound are read; anything that
-    goes wrong here is left for `read_xlsx_strict` to meet again and report."""
+    """Starts reading a workbook's sheet (calamine's parse, then the frame built from it) in the build's helper
+    process, else on a background thread (`helper_process.in_background`), for `read_xlsx_strict` to take up
+    later in the run: a build reads the GLOTIP workbooks while it creates its run and loads the other sources.
+    Only workbooks within the size bound are read; anything that goes wrong here is left for
+    `read_xlsx_strict` to meet again and report."""
     try:
         identity = _identity(path)
     except OSError:
         return
-    future = helper_process.submit("pipelines.lib.tabular:read_for_prefetch", path, sheet, header_row)
-    if future is None:  # no helper process: a thread of this one
-        future = Future()
-
-        def read() -> None:
-            try:
-                future.set_result(read_for_prefetch(path, sheet, header_row))
-            except BaseException as exc:  # noqa: BLE001 - reported by the reader, which reads again
-                future.set_exception(exc)
-
-        threading.Thread(target=read, daemon=True, name=f"prefetch-{path.name}").start()
+    future = helper_process.in_background("pipelines.lib.tabular:read_for_prefetch", path, sheet, header_row)
     _PREFETCH[(str(path), sheet, header_row)] = (identity, future)
 
 
