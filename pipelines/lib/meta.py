@@ -97,3 +97,33 @@ def record_validation(
         con.execute(
             f"insert into meta.validation_results values {placeholders}", [v for row in values for v in row]
         )
+
+
+COVERAGE_DDL = """
+create table if not exists meta.snapshot_coverage (
+    source varchar, file varchar, series varchar, data_from date, data_to date, recorded_at timestamp
+)
+"""
+
+
+def record_coverage(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    file: str,
+    series: str,
+    data_from: dt.date | None,
+    data_to: dt.date | None,
+) -> None:
+    """Records the period a snapshot's series actually reports: the first and the last date its data cover (not
+    when it was published or imported). One row per (source, file, series); a staging asset calls this for every
+    snapshot it read, so curated.source_snapshots, citations and freshness can state the last date covered."""
+    _ensure(con, "snapshot_coverage", COVERAGE_DDL)
+    con.execute(
+        "delete from meta.snapshot_coverage where source = ? and file = ? and series = ?",
+        [source, file, series],
+    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute(
+        "insert into meta.snapshot_coverage values (?, ?, ?, ?, ?, ?)",
+        [source, file, series, data_from, data_to, now],
+    )

@@ -4,10 +4,9 @@ reports/validation/index.html, and the data dictionary (HTML and CSV)."""
 import datetime as dt
 
 import dagster as dg
-import pandas as pd
 
 from pipelines.defs.curated import brief_page
-from pipelines.defs.curated.evidence_charts import latest_complete_year
+from pipelines.defs.curated.key_figures import key_figures, trafficking_figures
 from pipelines.lib.chart_assets import atomic_write
 from pipelines.lib.warehouse import Warehouse
 
@@ -19,60 +18,6 @@ ORDER = [
     "nexus_arrivals_vs_trafficking_victims", "italy_detected_victims_by_form", "eu_registered_victims_by_citizenship",
     "central_med_dead_missing_monthly", "mmp_source_quality_by_year", "glotip_revisions",
 ]  # fmt: skip
-
-
-def _citation(snapshots: pd.DataFrame, sources: list[str]) -> str:
-    rows = snapshots[snapshots["source"].isin(sources)]
-    parts = []
-    for citation, group in rows.groupby("citation"):
-        accessed = sorted({pd.Timestamp(v).date().isoformat() for v in group["accessed"]})
-        parts.append(f"{citation}, accessed {accessed[-1]}")
-    return "; ".join(parts) or "source not loaded in this build"
-
-
-def key_figures(con, snapshots: pd.DataFrame) -> tuple[list[dict], int | None]:  # noqa: ANN001
-    monthly = con.execute("select * from curated.central_med_monthly").df()
-    if monthly["arrivals_italy"].notna().sum() == 0:
-        return [], None
-    year = latest_complete_year(monthly)
-    in_year = monthly[pd.to_datetime(monthly["month"]).dt.year == year]
-    rate = con.execute(
-        "select mortality_per_1000 from curated.route_mortality_yearly where route = 'Central Mediterranean' and year = ?",
-        [year],
-    ).fetchall()
-    sources = sorted(set(in_year["arrivals_italy_source"].dropna()))
-    figures = [
-        {"label": f"Dead and missing on the Central Mediterranean route, {year}",
-         "value": f"{int(in_year['dead_and_missing'].sum()):,}", "citation": _citation(snapshots, ["iom_mmp"])},
-        {"label": f"Sea arrivals to Italy, {year}", "value": f"{int(in_year['arrivals_italy'].sum()):,}",
-         "citation": _citation(snapshots, sources)},
-        {"label": f"Deaths per 1,000 attempted crossings, Central Mediterranean, {year}",
-         "value": f"{rate[0][0]:.1f}" if rate and rate[0][0] is not None else "n/a",
-         "citation": _citation(snapshots, ["iom_mmp", *sources])},
-    ]  # fmt: skip
-    return figures, year
-
-
-def trafficking_figures(con, snapshots: pd.DataFrame) -> list[dict]:  # noqa: ANN001
-    """Latest UNODC detected victims in Italy and Eurostat registered victims in the EU, never added together."""
-    found = []
-    italy = con.execute(
-        "select year, value from curated.thb_victims where source = 'unodc_glotip' and geo_level = 'country' "
-        "and country_iso3 = 'ITA' and indicator = 'detected victims' and dimension = 'total' and sex = 'Total' "
-        "and age = 'Total' and value is not null order by year desc limit 1"
-    ).fetchall()
-    if italy:
-        found.append({"label": f"Trafficking victims detected in Italy, {italy[0][0]} (UNODC definition)",
-                      "value": f"{int(italy[0][1]):,}", "citation": _citation(snapshots, ["unodc_glotip"])})  # fmt: skip
-    eu = con.execute(
-        "select year, value from curated.thb_victims where source = 'eurostat_thb' and geo_code like 'EU27%' "
-        "and indicator = 'registered victims' and dimension = 'total' and value is not null "
-        "order by year desc limit 1"
-    ).fetchall()
-    if eu:
-        found.append({"label": f"Registered victims of trafficking in the EU, {eu[0][0]} (Eurostat definition)",
-                      "value": f"{int(eu[0][1]):,}", "citation": _citation(snapshots, ["eurostat_thb"])})  # fmt: skip
-    return found
 
 
 def _fragments(charts_dir) -> tuple[list[str], list[str]]:  # noqa: ANN001
