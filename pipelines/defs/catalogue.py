@@ -16,7 +16,7 @@ from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 
 SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
-CURATED_MODULES = ("assets", "arrivals", "trafficking", "route", "nexus", "views")
+CURATED_MODULES = ("mmp", "arrivals", "trafficking", "route", "nexus", "views")
 CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
 
 
