@@ -105,7 +105,8 @@ def test_published_database_documents_itself(built) -> None:  # noqa: ANN001
     assert column[0][0].startswith("Line (CSV)")
     parquet = sorted(p.name for p in (built.curated_dir / "parquet").glob("*.parquet"))
     assert parquet == [
-        "deaths_by_route_month.parquet", "mmp_incidents.parquet", "source_snapshots.parquet", "validation_results.parquet"
+        "deaths_by_route_month.parquet", "mmp_coverage_monthly.parquet", "mmp_incidents.parquet",
+        "mmp_vintages.parquet", "source_snapshots.parquet", "validation_results.parquet",
     ]
 
 
@@ -162,5 +163,5 @@ def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path)
         paths.working_db,
         "select expectation, unexpected_count from meta.validation_results where not success",
     )
-    assert ("ExpectColumnValuesToBeUnique", 2) in failed
+    assert ("ExpectCompoundColumnsToBeUnique", 2) in failed
     assert paths.published_db.read_bytes() == before

@@ -273,6 +273,17 @@ def select_snapshot(
     return snapshots[-1]
 
 
+def select_snapshots(raw_dir: Path, source: str, pin: str | None = None) -> list[Snapshot]:
+    """Every accepted snapshot of a source whose vintages are combined by what each covers (oldest landing first),
+    or only the one named by `pin` (stored name, original name or sha256 prefix)."""
+    if pin:
+        return [select_snapshot(raw_dir, source, pin)]
+    every = list_snapshots(raw_dir, source)
+    if not every:
+        select_snapshot(raw_dir, source)  # raises naming the folder and how to fill it
+    return every
+
+
 def mark_rejected(snapshot: Snapshot, reason: str) -> Snapshot:
     """Keeps the bytes apart from the good snapshots: marked rejected, never selected as newest."""
     record = dict(snapshot.provenance, status="rejected", rejection_reason=reason[:2000])

@@ -50,3 +50,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def snapshot(self, source: str, entity: str | None = None) -> raw_store.Snapshot:
         return raw_store.select_snapshot(self.paths().raw_dir, source, self.pin_for(source), entity)
+
+    def snapshots(self, source: str) -> list[raw_store.Snapshot]:
+        """Every accepted snapshot of `source` (its vintages are combined by coverage), or the pinned one."""
+        return raw_store.select_snapshots(self.paths().raw_dir, source, self.pin_for(source))

@@ -1,7 +1,7 @@
 -- staging.stg_iom_mmp__incidents
--- Grain: one row per incident record of the IOM Missing Migrants snapshot in use.
--- Reads `iom_mmp__renamed`, the raw table with the publisher's headers mapped to these names
--- (pipelines/defs/iom_mmp/columns.csv), so the same model serves every vintage.
+-- Grain: one row per incident record of each IOM Missing Migrants snapshot in use (source_file tells them apart).
+-- Reads `iom_mmp__renamed`, the raw rows of every snapshot with its publisher's headers mapped to these names
+-- by its own layout (pipelines/defs/iom_mmp/columns.csv), so the same model serves every vintage.
 -- Judgement calls (each counted in the asset's metadata and listed per row in `cleaning_notes`):
 --   negative counts are set null; coordinates outside -90..90 / -180..180 are set null; a missing total is derived as dead + missing;
 --   a missing year or month is taken from the date; an impossible date is set null;

@@ -13,8 +13,10 @@ DEATHS_BY_ROUTE_MONTH = dg.AssetKey(["curated", "deaths_by_route_month"])
 DOCS: dict[str, dict] = {
     "mmp_incidents": {
         "comment": (
-            "One row per incident of the IOM Missing Migrants Project snapshot in use (see curated.source_snapshots). "
-            "Incidents filed under several routes have route 'Multiple routes'. " + MMP_CAVEAT
+            "One row per incident of the IOM Missing Migrants Project snapshot that feeds the incident's month "
+            "(curated.mmp_coverage_monthly: several snapshots combine by what each covers, the newest vintage "
+            "covering a month wins); incidents with no year or month come from the snapshot feeding the most "
+            "months. Incidents filed under several routes have route 'Multiple routes'. " + MMP_CAVEAT
         ),
         "columns": {
             "incident_id": "Publisher's incident id (merged records list several ids, comma-separated)",
@@ -39,7 +41,10 @@ DOCS: dict[str, dict] = {
     "deaths_by_route_month": {
         "comment": (
             "One row per migration route and calendar month: incidents, dead, missing, dead and missing, from "
-            "curated.mmp_incidents. Incidents without year or month are left out. " + MMP_CAVEAT
+            "curated.mmp_incidents, for months with at least one incident on the route. A month covered by a "
+            "snapshot (curated.mmp_coverage_monthly, days_covered > 0) with no row for a route recorded no "
+            "incident there (a real zero); a month no snapshot covers has no row and is not reported (null, "
+            "never 0). Incidents without year or month are left out. " + MMP_CAVEAT
         ),
         "columns": {
             "route": "Migration route (current IOM label), 'Multiple routes' or 'Unspecified'",
@@ -48,19 +53,85 @@ DOCS: dict[str, dict] = {
             "dead": "Sum of dead",
             "missing": "Sum of minimum estimated missing",
             "dead_and_missing": "Sum of dead and missing",
+            "source_file": "Stored Missing Migrants snapshot that feeds this month (curated.mmp_coverage_monthly)",
+            "days_covered": "Days of the month that snapshot covers (fewer than days_in_month: a partial month)",
+            "days_in_month": "Days in the calendar month",
+            "is_complete": "True when the snapshot covers every day of the month; false: partial, do not compare "
+            "with complete months",
+        },
+    },
+    "mmp_coverage_monthly": {
+        "comment": (
+            "One row per calendar month from the first to the last month any Missing Migrants snapshot in use "
+            "covers: which snapshot feeds the month and how much of it it covers. A snapshot covers 1 January of "
+            "its earliest incident year to its latest incident date. For each month the newest vintage (the "
+            "publisher's date for the file, else the extract date in the download's name, else the last date its "
+            "data cover) among those covering the whole month wins; ties go to the later coverage end, then the "
+            "sha256, so the order files were imported in never matters. With no snapshot covering the whole "
+            "month, the one covering most of its days feeds it and the month is partial. A month no snapshot "
+            "covers has source_file null and days_covered 0: its dead and missing are not reported (null, "
+            "never 0). `--snapshot iom_mmp=FILE` builds from that one file only."
+        ),
+        "columns": {
+            "month": "First day of the calendar month",
+            "source_file": "Stored snapshot whose incidents are published for this month; null: no snapshot covers it",
+            "original_name": "The snapshot's file name as downloaded or imported",
+            "vintage_date": "When the chosen snapshot's figures were current (see vintage_basis); null when none",
+            "vintage_basis": "Where vintage_date comes from: the publisher's date, the extract date in the file "
+            "name, or the last date the data cover",
+            "snapshot_data_from": "First date the chosen snapshot covers (1 January of its earliest incident year)",
+            "snapshot_data_to": "Last date the chosen snapshot covers (its latest incident date)",
+            "days_covered": "Days of the month within the chosen snapshot's coverage; 0 when no snapshot covers it",
+            "days_in_month": "Days in the calendar month",
+            "is_complete": "True when days_covered = days_in_month; false: partial or not covered (figures for the "
+            "month are then a minimum for the days covered, or null)",
+            "snapshots_covering": "How many snapshots in use cover at least one day of the month",
+            "other_snapshots_covering": "The other snapshots covering part or all of the month, not used for it",
+            "choice_reason": "Why source_file was chosen (or that none covers the month)",
+        },
+    },
+    "mmp_vintages": {
+        "comment": (
+            "One row per Missing Migrants snapshot the build read: layout, the period its incidents cover, its "
+            "vintage date and basis, and the months it feeds in curated.mmp_coverage_monthly (0: every month it "
+            "covers is covered by a newer or fuller snapshot)."
+        ),
+        "columns": {
+            "source_file": "Stored snapshot name (data/raw/iom_mmp/)",
+            "original_name": "File name as downloaded or imported",
+            "sha256": "SHA-256 of the stored file",
+            "layout": "Publisher layout recognised from the header (pipelines/defs/iom_mmp/columns.csv)",
+            "dated_rows": "Incident records with a year (those that can be placed in a month)",
+            "data_from": "First date the snapshot covers: 1 January of its earliest incident year",
+            "data_to": "Last date the snapshot covers: its latest incident date",
+            "vintage_date": "When the snapshot's figures were current (see vintage_basis)",
+            "vintage_basis": "The publisher's date for the file, the extract date in its name, or (neither stated) "
+            "the last date its data cover",
+            "months_fed": "Months of curated.mmp_coverage_monthly this snapshot feeds",
+            "first_month_fed": "First month it feeds; null when it feeds none",
+            "last_month_fed": "Last month it feeds; null when it feeds none",
+            "partial_months_fed": "Months it feeds that it covers only partly",
         },
     },
 }
 
-_incidents = curated_table("mmp_incidents", [STAGING_KEY], ["incident_id"], DOCS["mmp_incidents"])
+COVERAGE = dg.AssetKey(["curated", "mmp_coverage_monthly"])
+VINTAGES = dg.AssetKey(["curated", "mmp_vintages"])
+
+_coverage = curated_table("mmp_coverage_monthly", [STAGING_KEY], ["month"], DOCS["mmp_coverage_monthly"])
+_vintages = curated_table("mmp_vintages", [STAGING_KEY, COVERAGE], ["source_file"], DOCS["mmp_vintages"])
+# An incident id is unique within a snapshot; the month choice takes each month from one snapshot only.
+_incidents = curated_table(
+    "mmp_incidents", [STAGING_KEY, COVERAGE, VINTAGES], ["source_file", "incident_id"], DOCS["mmp_incidents"]
+)
 _deaths = curated_table(
     "deaths_by_route_month",
-    [MMP_INCIDENTS],
+    [MMP_INCIDENTS, COVERAGE],
     ["route", "month"],
     DOCS["deaths_by_route_month"],
     extra_metadata="select count(*) as incidents_without_year_or_month_left_out from curated.mmp_incidents "
     "where year is null or month is null",
 )
 
-ASSETS = [_incidents[0], _deaths[0]]
-CHECKS = [_incidents[1], _deaths[1]]
+ASSETS = [_coverage[0], _vintages[0], _incidents[0], _deaths[0]]
+CHECKS = [_coverage[1], _vintages[1], _incidents[1], _deaths[1]]

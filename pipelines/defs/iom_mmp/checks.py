@@ -29,7 +29,8 @@ def incident_expectations(coverage_end: str) -> list[Expectation]:
     end_year = int(coverage_end[:4])
     items = [
         Expectation("ExpectColumnValuesToNotBeNull", {"column": "incident_id"}),
-        Expectation("ExpectColumnValuesToBeUnique", {"column": "incident_id"}),
+        # unique within each snapshot: several snapshots of the source hold the same incidents
+        Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "incident_id"]}),
     ]
     items += [
         Expectation(
@@ -86,11 +87,12 @@ def known_labels(kind: str) -> list[str]:
 
 @dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_incidents_suite")
 def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
-    """Unique incident id; counts non-negative and plausible; dead + missing = total where both exist;
-    coordinates in range; dates and years within the coverage (2014-01-01 to the snapshot's date)."""
+    """Incident id unique within each snapshot; counts non-negative and plausible; dead + missing = total where
+    both exist; coordinates in range; dates and years within the coverage (2014-01-01 to the newest snapshot's
+    date)."""
     with warehouse.connect() as con:
         end = con.execute(
-            "select coalesce(greatest(published, accessed), accessed) from meta.snapshots_used "
+            "select max(coalesce(greatest(published, accessed), accessed)) from meta.snapshots_used "
             "where raw_table = 'raw.iom_mmp__incidents'"
         ).fetchall()[0][0]
         coverage_end = (end or dt.date.today()).isoformat()

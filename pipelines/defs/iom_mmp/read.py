@@ -163,8 +163,9 @@ def validate_cells(con: object, table: str, vintage: str, file: str) -> dict[str
     return checked
 
 
-def renamed_view_sql(vintage: str, raw_table: str) -> str:
-    """SQL for the temp view `iom_mmp__renamed`: canonical names, null for columns this vintage lacks."""
+def renamed_select_sql(vintage: str, raw: str) -> str:
+    """SELECT of `raw` (a table or a parenthesised query) with canonical names, null for columns this vintage
+    lacks."""
     mapping = {canonical: publisher for publisher, canonical in vintages()[vintage].items()}
     parts = []
     for column in canonical_columns():
@@ -174,4 +175,21 @@ def renamed_view_sql(vintage: str, raw_table: str) -> str:
         else:
             parts.append(f"null::varchar as {column}")
     parts += ["_source_file as source_file", f"{ROW_COLUMN} as source_row"]
-    return "create or replace temp view iom_mmp__renamed as select " + ", ".join(parts) + f" from {raw_table}"
+    return "select " + ", ".join(parts) + f" from {raw}"
+
+
+def renamed_view_sql(vintage: str, raw_table: str) -> str:
+    """SQL for the temp view `iom_mmp__renamed`: canonical names, null for columns this vintage lacks."""
+    return "create or replace temp view iom_mmp__renamed as " + renamed_select_sql(vintage, raw_table)
+
+
+def file_rows(raw_table: str, file: str) -> str:
+    """The rows of one snapshot in the combined raw table, as a parenthesised query."""
+    return f"(select * from {raw_table} where _source_file = {literal(file)})"
+
+
+def renamed_union_sql(files: list[tuple[str, str]], raw_table: str) -> str:
+    """SQL for the temp view `iom_mmp__renamed` over several snapshots of different layouts: (vintage, file) each,
+    every file's rows renamed by its own layout."""
+    selects = [renamed_select_sql(vintage, file_rows(raw_table, file)) for vintage, file in files]
+    return "create or replace temp view iom_mmp__renamed as " + "\nunion all\n".join(selects)
