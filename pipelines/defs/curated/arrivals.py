@@ -21,26 +21,84 @@ CAVEAT = (
 DOCS = {
     "sea_arrivals_monthly": {
         "comment": (
-            "One row per destination country (ISO3), month and arrival type (sea, land, atlantic). For Italy, "
-            "`arrivals` follows a precedence: (1) the ministry's consolidated month (difference of month-end "
-            "year-to-date reports), (2) UNHCR's monthly series, (3) the ministry's provisional daily landings "
-            "summed; the other values stay in their columns and `source`/`basis` say which was used. "
-            "Other countries: UNHCR. " + CAVEAT
+            "One row per destination country (ISO3), arrival type (sea, land, atlantic) and calendar month, every "
+            "month from the first to the last month any arrival series reports: a month a series does not report "
+            "has null arrivals and coverage 'not reported' (never 0). For Italy, `arrivals` follows a precedence: "
+            "(1) the ministry's consolidated month (difference of month-end year-to-date reports), (2) UNHCR's "
+            "monthly series, (3) the ministry's provisional daily landings summed; the other values stay in their "
+            "columns and `source`/`basis` say which was used. Other countries: UNHCR. Months of one year can come "
+            "from two publishers (Italy 2019): their sum is no publisher's annual figure; use "
+            "curated.sea_arrivals_yearly for annual totals. " + CAVEAT
         ),
         "columns": {
             "country_iso3": "Destination country, ISO 3166-1 alpha-3",
             "month": "First day of the calendar month",
             "arrival_type": "sea, land or atlantic (UNHCR population group 4797, 4798, 5634)",
-            "arrivals": "People arrived in the month, from the source named in `source`",
-            "source": "unhcr_odp or italy_moi",
-            "basis": "Which figure `arrivals` is: consolidated, UNHCR monthly series, or provisional",
-            "unhcr_arrivals": "UNHCR's figure for the month (comparison)",
+            "arrivals": "People arrived in the month, from the source named in `source`; null when no source reports "
+            "the month (coverage 'not reported'); for a partial month, the days covered only (days_covered)",
+            "source": "unhcr_odp or italy_moi; null when not reported",
+            "basis": "Which figure `arrivals` is: consolidated, UNHCR monthly series, or provisional; null when not "
+            "reported",
+            "is_reported": "True when a source gives a figure for the month (arrivals not null)",
+            "days_covered": "Days of the month the chosen figure covers: all of them for a UNHCR month (unless the "
+            "snapshot was taken before the month ended) or a consolidated ministry month; for the ministry's daily "
+            "landings the days with a figure up to the latest report (later days listed as 0 ahead of time are not "
+            "counted); 0 when not reported",
+            "days_in_month": "Days in the calendar month",
+            "is_complete": "True when days_covered = days_in_month (the whole month is reported); false for a "
+            "partial or not-reported month",
+            "coverage": "'complete', 'partial' (days_covered < days_in_month) or 'not reported'",
+            "covered_to": "Last date the chosen figure covers (the month's last day when complete; the last daily "
+            "landing reported for a partial month); null when not reported",
+            "unhcr_arrivals": "UNHCR's figure for the month (comparison); null when UNHCR does not report it",
             "ministry_consolidated_arrivals": "Ministry year-to-date difference ending this month; covers the "
-            "months from ministry_consolidated_from (several months at the first report of a year)",
+            "months from ministry_consolidated_from (several months at the first report of a year); null without a "
+            "month-end report",
             "ministry_consolidated_from": "First month covered by ministry_consolidated_arrivals",
-            "ministry_provisional_arrivals": "Sum of the ministry's daily landings in the month (provisional)",
-            "ministry_provisional_days": "Days with a daily figure in that sum",
-            "source_file": "Stored raw snapshot the `arrivals` value came from",
+            "ministry_provisional_arrivals": "Sum of the ministry's daily landings in the month (provisional); "
+            "null when the daily landings do not cover the month",
+            "ministry_provisional_days": "Days with a daily figure in that sum (up to the latest report)",
+            "ministry_provisional_last_report": "Date of the latest ministry report listing a day of this month",
+            "source_file": "Stored raw snapshot the `arrivals` value came from; null when not reported",
+        },
+    },
+    "sea_arrivals_yearly": {
+        "comment": (
+            "One row per destination country (ISO3), arrival type and calendar year of curated.sea_arrivals_monthly. "
+            "`arrivals` is a publisher's own annual total where one exists: for Italy the Ministry of the Interior's "
+            "year-to-date at 31 December, else, for a year UNHCR reports completely, UNHCR's twelve months summed "
+            "(UNHCR's annual figure). Otherwise the year is partial (is_complete false): the ministry's year-to-date "
+            "at its last report of the year or UNHCR's reported months summed, whichever covers later, with "
+            "covered_from and covered_to. A year whose months come from two publishers is flagged is_spliced; its "
+            "month sum (monthly_sum) is never used as the annual total. " + CAVEAT
+        ),
+        "columns": {
+            "country_iso3": "Destination country, ISO 3166-1 alpha-3",
+            "arrival_type": "sea, land or atlantic",
+            "year": "Calendar year",
+            "arrivals": "The year's arrivals as `basis` describes (a publisher's annual total when "
+            "is_publisher_annual_total, else a partial-year figure for covered_from to covered_to); null when no "
+            "source reports any month of the year",
+            "source": "Publisher of `arrivals`: italy_moi or unhcr_odp; null when not reported",
+            "basis": "What `arrivals` is: the ministry's year-to-date at 31 December, UNHCR's 12 months summed, or a "
+            "partial year (the ministry's year-to-date at a stated date, or N of 12 UNHCR months)",
+            "is_publisher_annual_total": "True when `arrivals` is a publisher's own figure for the whole year",
+            "is_complete": "True when `arrivals` covers 1 January to 31 December",
+            "covered_from": "First date `arrivals` covers; null when not reported",
+            "covered_to": "Last date `arrivals` covers; null when not reported",
+            "months_reported": "Months of the year with a figure in curated.sea_arrivals_monthly",
+            "months_complete": "Months of the year completely reported in curated.sea_arrivals_monthly",
+            "monthly_sources": "Sources of the months in curated.sea_arrivals_monthly (two: spliced)",
+            "is_spliced": "True when the year's months in curated.sea_arrivals_monthly come from two publishers; "
+            "their sum is then no publisher's figure",
+            "monthly_sum": "Sum of the year's months in curated.sea_arrivals_monthly (comparison; partial or "
+            "spliced where the flags say so); null when no month is reported",
+            "unhcr_arrivals": "UNHCR's months of the year summed (comparison); null when UNHCR reports none",
+            "unhcr_months": "Months UNHCR reports in the year",
+            "ministry_arrivals_ytd": "The ministry's year-to-date at its last report of the year (Italy); null "
+            "without a report",
+            "ministry_report_date": "Date of that last ministry report of the year",
+            "source_file": "Stored raw snapshot(s) `arrivals` comes from",
         },
     },
     "arrivals_by_nationality": {
@@ -77,6 +135,11 @@ _monthly = curated_table(
     "sea_arrivals_monthly", [UNHCR_ARRIVALS, MOI_DAILY, MOI_NATIONALITY], ["country_iso3", "month", "arrival_type"],
     DOCS["sea_arrivals_monthly"],
 )  # fmt: skip
+SEA_ARRIVALS_MONTHLY = dg.AssetKey(["curated", "sea_arrivals_monthly"])
+_yearly = curated_table(
+    "sea_arrivals_yearly", [SEA_ARRIVALS_MONTHLY, MOI_NATIONALITY], ["country_iso3", "arrival_type", "year"],
+    DOCS["sea_arrivals_yearly"],
+)  # fmt: skip
 _nationality = curated_table(
     "arrivals_by_nationality", [UNHCR_NATIONALITY, MOI_NATIONALITY],
     ["source", "destination_iso3", "nationality_key", "period_start", "period_end"], DOCS["arrivals_by_nationality"],
@@ -104,5 +167,5 @@ def unhcr_and_ministry_agree(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-ASSETS = [_monthly[0], _nationality[0], _reconciliation[0]]
-CHECKS = [_monthly[1], _nationality[1], _reconciliation[1], unhcr_and_ministry_agree]
+ASSETS = [_monthly[0], _yearly[0], _nationality[0], _reconciliation[0]]
+CHECKS = [_monthly[1], _yearly[1], _nationality[1], _reconciliation[1], unhcr_and_ministry_agree]

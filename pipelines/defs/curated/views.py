@@ -8,13 +8,16 @@ from pipelines.lib.warehouse import Warehouse
 
 VIEWS = {
     "central_med_yearly": (
-        ["central_med_monthly"],
-        "One row per year: Central Mediterranean arrivals (Italy and Malta), dead and missing, and mortality per "
-        "1,000 attempted crossings from the year's sums; months_with_arrivals says whether the year is complete.",
+        ["route_mortality_yearly", "sea_arrivals_yearly"],
+        "One row per year: the Central Mediterranean rows of curated.route_mortality_yearly (arrivals with what the "
+        "denominator includes, dead and missing with the days covered, mortality per 1,000 only for complete years, "
+        "else null with mortality_null_reason), with Italy's and Malta's annual figures of curated.sea_arrivals_yearly "
+        "(source, basis, completeness) beside them.",
     ),
     "route_comparison_latest": (
         ["route_mortality_yearly"],
-        "The latest year with complete arrivals for each route: arrivals, dead and missing, mortality per 1,000.",
+        "The latest year with a mortality figure for each route (arrivals and dead and missing both complete): "
+        "the curated.route_mortality_yearly row, with what its denominator includes.",
     ),
     "italy_top_nationalities_yearly": (
         ["arrivals_by_nationality"],
