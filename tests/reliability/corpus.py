@@ -513,7 +513,7 @@ def cases() -> list[Case]:
             "duplicate keys",
             "check",
             lambda: (MMP, duplicate_row(sample_mmp(), 15)),
-            r"ExpectColumnValuesToBeUnique",
+            r"ExpectCompoundColumnsToBeUnique",
             column="incident_id",
         ),
         Case(

@@ -37,7 +37,14 @@ def _names_a_file(column: str) -> bool:
     return column == "file" or column.endswith(("_file", "_files")) or column in support.BUILD_TIME_COLUMNS
 
 
-BOOKKEEPING = ("curated.source_snapshots", "curated.validation_results")
+# Which files the build read (an accepted variant is read beside the good file, and the two combine by coverage):
+# the figures must match, these lists of files need not.
+BOOKKEEPING = (
+    "curated.source_snapshots",
+    "curated.validation_results",
+    "curated.mmp_vintages",
+    "curated.mmp_coverage_monthly",
+)
 
 
 def _land(case: corpus.Case, paths: Paths, scratch: Path) -> raw_store.Snapshot:
