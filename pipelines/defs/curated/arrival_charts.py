@@ -29,18 +29,20 @@ def arrival_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "and raw_table <> 'raw.italy_moi__anagrafica_report'"
         ).df()
     sample = bool(snapshots["sample"].any())
+    monthly_data = af.italy_malta_data(monthly)
     caption = figures.caption_for(
         snapshots,
         "Italy: consolidated ministry figures first, then UNHCR's monthly series, then the ministry's provisional "
-        "daily sums (see curated.sea_arrivals_monthly.basis).",
+        "daily sums (see curated.sea_arrivals_monthly.basis). Months of one year can come from two publishers; "
+        "annual totals: curated.sea_arrivals_yearly. " + af.coverage_note(monthly_data),
     )
-    monthly_data = af.italy_malta_data(monthly)
+    top_caption = figures.caption_for(snapshots)
     top_data = af.top_nationalities_data(nationality)
     charts = [
         Chart("italy_malta_sea_arrivals_monthly", "Sea arrivals to Italy and Malta by month",
               af.build_italy_malta_monthly(monthly_data, sample=sample), monthly_data, caption),
         Chart("italy_arrivals_top_nationalities", "Arrivals to Italy: the ten largest nationalities each year",
-              af.build_top_nationalities(top_data, sample=sample), top_data, caption),
+              af.build_top_nationalities(top_data, sample=sample), top_data, top_caption),
     ]  # fmt: skip
     paths = warehouse.paths()
     written = export_charts(

@@ -6,7 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
+from pipelines.defs.curated.figures import (
+    TEMPLATE,
+    _title,
+    _top_margin,
+    add_no_data_bands,
+    as_counts,
+    month_ranges,
+    no_data_spans,
+)
 
 BASIS_LABELS = {
     "UNHCR monthly series": "UNHCR monthly series",
@@ -21,27 +29,46 @@ BASIS_STYLE = {
 
 
 def italy_malta_data(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Italy's and Malta's sea arrivals by month, every month of the table: a month not reported keeps an empty
+    `arrivals` (a gap in the chart and an empty cell in its CSV, never 0)."""
     keep = monthly["country_iso3"].isin(["ITA", "MLT"]) & (monthly["arrival_type"] == "sea")
-    data = monthly.loc[keep, ["country_iso3", "month", "arrivals", "source", "basis", "source_file"]].copy()
+    columns = ["country_iso3", "month", "arrivals", "source", "basis", "coverage", "days_covered", "days_in_month",
+               "source_file"]  # fmt: skip
+    data = monthly.loc[keep, [c for c in columns if c in monthly]].copy()
+    if "coverage" not in data:
+        data["coverage"] = ["complete" if pd.notna(v) else "not reported" for v in data["arrivals"]]
+    data["month"] = pd.to_datetime(data["month"])
     data["basis_label"] = data["basis"].map(BASIS_LABELS).fillna(data["basis"])
+    data = as_counts(data, ["arrivals"])
     return data.sort_values(["country_iso3", "month"]).reset_index(drop=True)
 
 
 def build_italy_malta_monthly(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
-    """Monthly sea arrivals, Italy (bars styled by the source of each month) above Malta."""
+    """Monthly sea arrivals, Italy (bars styled by the source of each month) above Malta. Months not reported are
+    gaps under a "no data" band; a partly reported month is outlined and named in the legend."""
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     italy = data[data["country_iso3"] == "ITA"]
     for label, style in BASIS_STYLE.items():
-        part = italy[italy["basis_label"] == label]
+        part = italy[(italy["basis_label"] == label) & (italy["coverage"] != "partial")]
         if part.empty:
             continue
         figure.add_bar(
-            x=part["month"], y=part["arrivals"], name=label, row=1, col=1,
+            x=part["month"], y=part["arrivals"].astype(float), name=label, row=1, col=1,
             marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fgcolor": "#ffffff", "solidity": 0.4}},
         )  # fmt: skip
+    partial = italy[italy["coverage"] == "partial"]
+    if not partial.empty:
+        figure.add_bar(
+            x=partial["month"], y=partial["arrivals"].astype(float), row=1, col=1,
+            name="Partly reported month (days to the last report only)",
+            marker={"color": "#ffffff", "line": {"color": "#E69F00", "width": 2}, "pattern": {"shape": "x"}},
+        )  # fmt: skip
     malta = data[data["country_iso3"] == "MLT"]
-    figure.add_bar(x=malta["month"], y=malta["arrivals"], name="Malta (UNHCR)", row=2, col=1,
+    figure.add_bar(x=malta["month"], y=malta["arrivals"].astype(float), name="Malta (UNHCR)", row=2, col=1,
                    marker={"color": "#009E73", "pattern": {"shape": ""}}, showlegend=not malta.empty)  # fmt: skip
+    for part, row in ((italy, 1), (malta, 2)):
+        spans = no_data_spans(part["month"], part["coverage"] == "not reported")
+        add_no_data_bands(figure, spans, "no data", row=row, col=1)
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Sea arrivals to Italy and Malta by month, and the source of each month", sample),
@@ -54,6 +81,20 @@ def build_italy_malta_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
     figure.update_yaxes(title_text="Italy (people)", row=1, col=1)
     figure.update_yaxes(title_text="Malta (people)", row=2, col=1)
     return figure
+
+
+def coverage_note(data: pd.DataFrame) -> str:
+    """Caption sentences: which months each country does not report, and the partly reported ones."""
+    parts = []
+    for iso3, name in (("ITA", "Italy"), ("MLT", "Malta")):
+        part = data[data["country_iso3"] == iso3]
+        missing = part.loc[part["coverage"] == "not reported", "month"]
+        partial = part.loc[part["coverage"] == "partial", "month"]
+        if len(missing):
+            parts.append(f"{name}: no data for {month_ranges(missing)} (a gap, not 0).")
+        if len(partial):
+            parts.append(f"{name}: partly reported {month_ranges(partial)}.")
+    return " ".join(parts)
 
 
 def top_nationalities_data(by_nationality: pd.DataFrame, top: int = 10) -> pd.DataFrame:

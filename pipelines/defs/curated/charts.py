@@ -14,19 +14,24 @@ CHARTS_KEY = dg.AssetKey(["reports", "mmp_charts"])
     deps=[
         dg.AssetKey(["curated", "mmp_incidents"]),
         dg.AssetKey(["curated", "deaths_by_route_month"]),
+        dg.AssetKey(["curated", "mmp_coverage_monthly"]),
         dg.AssetKey(["curated", "source_snapshots"]),
     ],
     group_name="reports",
     kinds={"plotly"},
 )
 def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Central Mediterranean dead and missing by month, and the map of Central Mediterranean incidents.
+    """Central Mediterranean dead and missing by month (months no Missing Migrants snapshot covers are gaps,
+    partly covered months marked), and the map of Central Mediterranean incidents.
 
     Each chart is written under reports/charts/<chart>/ as standalone HTML, an embeddable fragment, PNG,
     SVG, the plotted data as CSV and its caption (source, snapshot dates, licence).
     """
     with warehouse.connect() as con:
         deaths = con.execute("select * from curated.deaths_by_route_month").df()
+        coverage = con.execute(
+            "select month, days_covered, days_in_month from curated.mmp_coverage_monthly order by month"
+        ).df()
         # only the incidents the map can show (central_med_map_data's own filter, applied again there)
         incidents = con.execute(
             f"select {', '.join(figures.MAP_COLUMNS)} from curated.mmp_incidents "
@@ -34,8 +39,10 @@ def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
         ).df()
         snapshots = con.execute("select * from curated.source_snapshots where source = 'iom_mmp'").df()
     sample = bool(snapshots["sample"].any())
-    caption = figures.caption_for(snapshots, "Counts are minimum estimates of recorded deaths.")
-    monthly = figures.central_med_monthly_data(deaths)
+    monthly = figures.central_med_monthly_data(deaths, coverage)
+    caption = figures.caption_for(
+        snapshots, "Counts are minimum estimates of recorded deaths. " + figures.mmp_gaps_note(monthly)
+    )
     points = figures.central_med_map_data(incidents)
     charts = [
         Chart(

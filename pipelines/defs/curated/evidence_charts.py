@@ -12,6 +12,7 @@ from pipelines.lib.warehouse import Warehouse
 TABLES = [
     "central_med_monthly",
     "route_mortality_yearly",
+    "sea_arrivals_yearly",
     "arrivals_by_nationality",
     "mmp_incidents",
     "source_snapshots",
@@ -20,12 +21,19 @@ TABLES = [
 COLUMNS = {"mmp_incidents": "year, source_quality"}
 
 
-def latest_complete_year(monthly: pd.DataFrame) -> int:
-    """The last year with Italy arrivals for all twelve months (else the last year with any)."""
-    months = monthly[monthly["arrivals_italy"].notna()]
-    counts = months.groupby(pd.to_datetime(months["month"]).dt.year).size()
-    complete = counts[counts == 12]
-    return int(complete.index.max() if len(complete) else counts.index.max())
+def latest_complete_year(yearly: pd.DataFrame) -> int | None:
+    """The last year the Central Mediterranean's inputs cover completely (curated.route_mortality_yearly's
+    is_complete: Italy's arrivals and the dead and missing for all of the year); None when there is none."""
+    central = yearly[
+        (yearly["route"] == "Central Mediterranean") & yearly["is_complete"].fillna(False).astype(bool)
+    ]
+    return int(central["year"].max()) if len(central) else None
+
+
+def latest_year_with_arrivals(yearly: pd.DataFrame) -> int | None:
+    """Without a complete year, the last year with any Central Mediterranean arrival figure (a partial year)."""
+    central = yearly[(yearly["route"] == "Central Mediterranean") & yearly["arrivals"].notna()]
+    return int(central["year"].max()) if len(central) else None
 
 
 @dg.asset(
@@ -44,24 +52,49 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     sample = bool(snapshots["sample"].any())
     arrivals_and_deaths = snapshots[snapshots["source"].isin(["iom_mmp", "unhcr_odp", "italy_moi"])
                                     & (snapshots["raw_table"] != "raw.italy_moi__anagrafica_report")]  # fmt: skip
-    caption = figures.caption_for(
-        arrivals_and_deaths,
-        "Mortality per 1,000 attempted crossings = dead and missing / (arrivals + dead and missing) x 1000; "
-        "both are minimum counts.",
-    )
-    quality_caption = figures.caption_for(snapshots[snapshots["source"] == "iom_mmp"])
     monthly = ef.central_med_monthly_data(frames["central_med_monthly"])
     mortality = ef.route_mortality_data(frames["route_mortality_yearly"])
-    year = latest_complete_year(frames["central_med_monthly"])
-    flows = ef.flows_data(frames["arrivals_by_nationality"], frames["central_med_monthly"], year)
+    yearly = frames["route_mortality_yearly"]
+    year = latest_complete_year(yearly)
+    flows_label = f"Central Mediterranean {year}: who crossed, and what happened"
+    if year is None:  # no complete year: the latest partial one, labelled as such
+        year = latest_year_with_arrivals(yearly)
+        flows_label = f"Central Mediterranean {year} (partial year): who crossed, and what happened"
+    formula = (
+        "Mortality per 1,000 attempted crossings = dead and missing / (arrivals + dead and missing) x 1000; both are "
+        "minimum counts; published only where arrivals and dead and missing both cover the whole period."
+    )
+    monthly_caption = figures.caption_for(
+        arrivals_and_deaths,
+        f"{formula} {ef.malta_note(monthly)} {figures.mmp_gaps_note(_coverage(monthly))} Months a source does "
+        "not report are gaps under a grey 'no data' band, never 0.",
+    )
+    mortality_caption = figures.caption_for(
+        arrivals_and_deaths,
+        f"{formula} {ef.denominator_note(mortality)} {ef.partial_years_note(mortality)}".strip(),
+    )
+    flows = (
+        ef.flows_data(frames["arrivals_by_nationality"], frames["sea_arrivals_yearly"], yearly, year)
+        if year is not None
+        else pd.DataFrame(columns=["from", "to", "people", "year", "nationality_source", "malta"])
+    )
+    flows_caption = figures.caption_for(
+        arrivals_and_deaths,
+        "Arrivals to Italy: the year's annual figure (curated.sea_arrivals_yearly); dead and missing: "
+        "curated.route_mortality_yearly."
+        + ("" if flows.empty or flows["malta"].iloc[0] == "included"
+           else " Malta is not reported for the whole year and is left out: Italy only."),
+    )  # fmt: skip
     quality = ef.source_quality_data(frames["mmp_incidents"])
+    quality_caption = figures.caption_for(snapshots[snapshots["source"] == "iom_mmp"])
     charts = [
         Chart("central_med_arrivals_dead_missing_monthly", "Central Mediterranean: arrivals and deaths by month",
-              ef.build_central_med_arrivals_deaths(monthly, sample=sample), monthly, caption),
+              ef.build_central_med_arrivals_deaths(monthly, sample=sample), monthly, monthly_caption),
         Chart("route_mortality_yearly", "Deaths per 1,000 attempted crossings, Mediterranean routes compared",
-              ef.build_route_mortality(mortality, sample=sample), mortality, caption),
-        Chart("central_med_flows_sankey", f"Central Mediterranean {year}: who crossed, and what happened",
-              ef.build_flows_sankey(flows, sample=sample), flows, caption),
+              ef.build_route_mortality(mortality, sample=sample), mortality, mortality_caption),
+        Chart("central_med_flows_sankey", flows_label,
+              ef.build_flows_sankey(flows, sample=sample, partial_year="partial" in flows_label), flows,
+              flows_caption),
         Chart("mmp_source_quality_by_year", "Missing Migrants records by source quality, per year",
               ef.build_source_quality(quality, sample=sample), quality, quality_caption),
     ]  # fmt: skip
@@ -71,6 +104,14 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     )
     context.log.info(f"evidence charts written to {paths.charts_dir}")
     return dg.MaterializeResult(metadata={"charts": dg.MetadataValue.json(written), "sankey_year": year})
+
+
+def _coverage(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The monthly frame in the shape figures.mmp_gaps_note reads (coverage of the dead and missing)."""
+    days = monthly["dead_and_missing_days_covered"]
+    coverage = ["not reported" if d == 0 else "complete" if d == n else "partial"
+                for d, n in zip(days, monthly["days_in_month"], strict=True)]  # fmt: skip
+    return pd.DataFrame({"month": monthly["month"], "coverage": coverage})
 
 
 ASSETS = [evidence_charts]

@@ -6,7 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
+from pipelines.defs.curated.figures import (
+    TEMPLATE,
+    _title,
+    _top_margin,
+    add_no_data_bands,
+    as_counts,
+    month_ranges,
+    no_data_spans,
+)
 
 ROUTE_STYLE = {
     "Central Mediterranean": ("#D55E00", "solid", "circle"),
@@ -16,25 +24,64 @@ ROUTE_STYLE = {
 }
 
 
+MONTHLY_COLUMNS = [
+    "month", "arrivals_italy", "arrivals_malta", "arrivals_total", "denominator_includes", "dead_and_missing",
+    "mortality_per_1000", "mortality_null_reason", "arrivals_italy_is_complete", "arrivals_italy_days_covered",
+    "arrivals_malta_reported", "dead_and_missing_days_covered", "days_in_month", "dead_and_missing_is_complete",
+    "arrivals_italy_source", "arrivals_italy_basis",
+]  # fmt: skip
+
+
 def central_med_monthly_data(monthly: pd.DataFrame) -> pd.DataFrame:
-    columns = ["month", "arrivals_italy", "arrivals_malta", "arrivals_total", "dead_and_missing", "mortality_per_1000",
-               "arrivals_italy_source", "arrivals_italy_basis"]  # fmt: skip
-    return monthly[columns].sort_values("month").reset_index(drop=True)
+    """The plotted columns of curated.central_med_monthly, nulls kept (empty cells in the chart's CSV)."""
+    data = monthly[[c for c in MONTHLY_COLUMNS if c in monthly]].sort_values("month").reset_index(drop=True)
+    data["month"] = pd.to_datetime(data["month"])
+    return as_counts(data, ["arrivals_italy", "arrivals_malta", "arrivals_total", "dead_and_missing"])
+
+
+def malta_note(data: pd.DataFrame) -> str:
+    """Caption sentence: the months whose arrivals count Italy only (Malta not reported)."""
+    italy_only = data.loc[data["denominator_includes"] == "Italy only", "month"]
+    if italy_only.empty:
+        return "Arrivals: Italy + Malta."
+    return (
+        f"Arrivals count Italy only where Malta is not reported ({month_ranges(italy_only)}); Italy + Malta "
+        "elsewhere."
+    )
 
 
 def build_central_med_arrivals_deaths(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
-    """Arrivals to Italy and Malta (bars, left axis) and dead and missing (line, right axis), by month."""
+    """Arrivals to Italy and Malta (bars, left axis) and dead and missing (line, right axis), by month. A month a
+    source does not report is a gap under a "no data" band, never 0; partly covered months are marked."""
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_bar(x=data["month"], y=data["arrivals_total"], name="Sea arrivals, Italy and Malta",
-                   marker={"color": "#9ecae1", "pattern": {"shape": ""}})  # fmt: skip
-    figure.add_scatter(x=data["month"], y=data["dead_and_missing"], name="Dead and missing (IOM)", mode="lines",
-                       line={"color": "#D55E00", "width": 2}, secondary_y=True)  # fmt: skip
+    arrivals = pd.to_numeric(data["arrivals_total"], errors="coerce").astype(float)
+    deaths = pd.to_numeric(data["dead_and_missing"], errors="coerce").astype(float)
+    italy_only = data["denominator_includes"] == "Italy only"
+    for name, keep, style in (
+        ("Sea arrivals, Italy and Malta", ~italy_only, {"color": "#9ecae1", "pattern": {"shape": ""}}),
+        ("Sea arrivals, Italy only (Malta not reported)", italy_only,
+         {"color": "#c6dbef", "pattern": {"shape": ".", "fgcolor": "#6baed6"}}),
+    ):  # fmt: skip
+        if keep.any():
+            figure.add_bar(x=data["month"][keep], y=arrivals[keep], name=name, marker=style)
+    complete = data["dead_and_missing_is_complete"].fillna(False).astype(bool)
+    figure.add_scatter(x=data["month"], y=deaths.where(complete), name="Dead and missing (IOM)", mode="lines",
+                       line={"color": "#D55E00", "width": 2}, connectgaps=False, secondary_y=True)  # fmt: skip
+    partial = deaths.notna() & ~complete
+    if partial.any():
+        figure.add_scatter(
+            x=data["month"][partial], y=deaths[partial], name="Dead and missing, partly covered month (a minimum)",
+            mode="markers", marker={"color": "#D55E00", "symbol": "circle-open", "size": 9}, secondary_y=True,
+        )  # fmt: skip
+    add_no_data_bands(figure, no_data_spans(data["month"], deaths.isna()), "no data: dead and missing")
+    add_no_data_bands(figure, no_data_spans(data["month"], arrivals.isna()), "no data: arrivals")
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Central Mediterranean: arrivals and deaths by month", sample),
         margin=_top_margin(sample),
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
         bargap=0.05,
+        barmode="overlay",
     )
     figure.update_yaxes(title_text="Arrivals (people)", secondary_y=False, rangemode="tozero")
     figure.update_yaxes(
@@ -43,23 +90,38 @@ def build_central_med_arrivals_deaths(data: pd.DataFrame, *, sample: bool = Fals
     return figure
 
 
+YEARLY_COLUMNS = [
+    "route", "year", "arrivals", "denominator_includes", "dead_and_missing", "mortality_per_1000",
+    "mortality_null_reason", "is_complete", "arrivals_is_complete", "arrivals_covered_to",
+    "dead_and_missing_is_complete", "dead_and_missing_covered_to", "arrivals_sources", "arrivals_basis",
+]  # fmt: skip
+
+
 def route_mortality_data(yearly: pd.DataFrame) -> pd.DataFrame:
-    data = yearly[yearly["mortality_per_1000"].notna()]
-    columns = ["route", "year", "arrivals", "dead_and_missing", "mortality_per_1000", "arrivals_sources"]
-    return data[columns].sort_values(["route", "year"]).reset_index(drop=True)
+    """Every route-year of curated.route_mortality_yearly: mortality where published, an empty cell with the
+    reason where an input is incomplete."""
+    data = (
+        yearly[[c for c in YEARLY_COLUMNS if c in yearly]]
+        .sort_values(["route", "year"])
+        .reset_index(drop=True)
+    )
+    return as_counts(data, ["arrivals", "dead_and_missing"])
 
 
 def build_route_mortality(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
-    """Mortality per 1,000 attempted crossings by year, one line per route (complete years only)."""
+    """Mortality per 1,000 attempted crossings by year, one line per route: complete years only, a year whose
+    inputs are incomplete is a gap in its line, and the chart names those years."""
     figure = go.Figure()
     for route, part in data.groupby("route", sort=False):
+        if part["mortality_per_1000"].notna().sum() == 0:
+            continue
         color, dash, symbol = ROUTE_STYLE.get(route, ("#555555", "solid", "circle"))
         figure.add_scatter(
-            x=part["year"], y=part["mortality_per_1000"], name=route, mode="lines+markers",
-            line={"color": color, "dash": dash, "width": 2}, marker={"symbol": symbol, "size": 8},
-            customdata=part[["arrivals", "dead_and_missing"]],
-            hovertemplate="%{x}: %{y:.1f} per 1,000<br>%{customdata[1]:,} dead and missing, "
-            "%{customdata[0]:,} arrivals<extra>" + route + "</extra>",
+            x=part["year"], y=part["mortality_per_1000"].astype(float), name=route, mode="lines+markers",
+            line={"color": color, "dash": dash, "width": 2}, marker={"symbol": symbol, "size": 8}, connectgaps=False,
+            customdata=part[["arrivals", "dead_and_missing", "denominator_includes"]].astype(str),
+            hovertemplate="%{x}: %{y:.1f} per 1,000<br>%{customdata[1]} dead and missing, "
+            "%{customdata[0]} arrivals (%{customdata[2]})<extra>" + route + "</extra>",
         )  # fmt: skip
     figure.update_layout(
         template=TEMPLATE,
@@ -67,16 +129,62 @@ def build_route_mortality(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
         margin=_top_margin(sample),
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
     )
+    incomplete = partial_years_note(data)
+    if incomplete:
+        figure.add_annotation(
+            text=incomplete, xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", yanchor="top",
+            showarrow=False, font={"size": 10}, align="left",
+        )  # fmt: skip
     figure.update_yaxes(title_text="Dead and missing per 1,000 attempted crossings", rangemode="tozero")
     figure.update_xaxes(dtick=1)
     return figure
 
 
-def flows_data(by_nationality: pd.DataFrame, monthly: pd.DataFrame, year: int, top: int = 6) -> pd.DataFrame:
+def partial_years_note(data: pd.DataFrame) -> str:
+    """Which years of the routes drawn have no figure because an input is incomplete (partial years)."""
+    drawn = data.groupby("route")["mortality_per_1000"].transform(lambda v: v.notna().any())
+    missing = data[drawn & data["mortality_per_1000"].isna()]
+    parts = [f"{route} {year_ranges(part['year'])}" for route, part in missing.groupby("route")]
+    return ("No figure (partial year, an input incomplete): " + "; ".join(parts)) if parts else ""
+
+
+def year_ranges(years: pd.Series) -> str:
+    """Years as "2014-2016, 2019": consecutive years collapsed."""
+    values = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def denominator_note(data: pd.DataFrame) -> str:
+    """Caption sentence: Central Mediterranean years whose denominator counts Italy only."""
+    central = data[(data["route"] == "Central Mediterranean") & data["mortality_per_1000"].notna()]
+    italy_only = central.loc[central["denominator_includes"] == "Italy only", "year"]
+    if italy_only.empty:
+        return ""
+    years = year_ranges(italy_only)
+    return (
+        f"Central Mediterranean denominator: Italy only in {years} (Malta not reported for the whole year)."
+    )
+
+
+def flows_data(
+    by_nationality: pd.DataFrame,
+    arrivals_yearly: pd.DataFrame,
+    route_yearly: pd.DataFrame,
+    year: int,
+    top: int = 6,
+) -> pd.DataFrame:
     """Links of the Sankey for one year: nationality group -> Central Mediterranean -> outcome.
 
-    Nationalities are known for arrivals to Italy only; arrivals to Malta and the dead and missing flow from
-    'Nationality not recorded'."""
+    The outcomes are the year's figures of the tables (curated.sea_arrivals_yearly: Italy's annual total;
+    curated.route_mortality_yearly: dead and missing); Malta appears only for a year its series covers
+    completely (else left out, and `malta` says so). Nationalities are known for arrivals to Italy only; arrivals
+    to Malta and the dead and missing flow from 'Nationality not recorded'."""
     italy = by_nationality[(by_nationality["destination_iso3"] == "ITA")
                            & (pd.to_datetime(by_nationality["period_start"]).dt.year == year)]  # fmt: skip
     preferred = "italy_moi" if (italy["source"] == "italy_moi").any() else "unhcr_odp"
@@ -91,19 +199,34 @@ def flows_data(by_nationality: pd.DataFrame, monthly: pd.DataFrame, year: int, t
     top_groups = named.head(top)
     other = int(groups.sum() - top_groups.sum())
     route = "Central Mediterranean"
-    months = monthly[pd.to_datetime(monthly["month"]).dt.year == year]
-    italy_total = int(months["arrivals_italy"].fillna(0).sum())
+    italy_total = _yearly_value(arrivals_yearly, "ITA", year)
+    malta = _yearly_value(arrivals_yearly, "MLT", year)
+    central = route_yearly[(route_yearly["route"] == route) & (route_yearly["year"] == year)]
+    dead = central["dead_and_missing"].iloc[0] if len(central) else None
+    dead = None if dead is None or pd.isna(dead) else int(dead)
     links = [(str(name), route, int(value)) for name, value in top_groups.items()]
     links.append(("Other nationalities", route, other))
-    unrecorded = int(months["arrivals_malta"].fillna(0).sum() + months["dead_and_missing"].fillna(0).sum())
-    links.append(("Nationality not recorded", route, unrecorded + max(italy_total - int(groups.sum()), 0)))
-    links += [(route, "Arrived in Italy", italy_total),
-              (route, "Arrived in Malta", int(months["arrivals_malta"].fillna(0).sum())),
-              (route, "Dead or missing", int(months["dead_and_missing"].fillna(0).sum()))]  # fmt: skip
+    unrecorded = (malta or 0) + (dead or 0) + max((italy_total or 0) - int(groups.sum()), 0)
+    links.append(("Nationality not recorded", route, unrecorded))
+    links.append((route, "Arrived in Italy", italy_total))
+    if malta is not None:
+        links.append((route, "Arrived in Malta", malta))
+    links.append((route, "Dead or missing", dead))
     frame = pd.DataFrame(links, columns=["from", "to", "people"])
     frame["year"] = year
     frame["nationality_source"] = preferred
-    return frame[frame["people"] > 0].reset_index(drop=True)
+    frame["malta"] = "included" if malta is not None else "not reported for the whole year: left out"
+    frame = frame[frame["people"].notna()]
+    frame = frame[frame["people"] > 0].reset_index(drop=True)
+    frame["people"] = frame["people"].astype(int)
+    return frame
+
+
+def _yearly_value(arrivals_yearly: pd.DataFrame, country: str, year: int) -> int | None:
+    """A country's complete annual sea arrivals (curated.sea_arrivals_yearly), else None (not reported)."""
+    row = arrivals_yearly[(arrivals_yearly["country_iso3"] == country) & (arrivals_yearly["arrival_type"] == "sea")
+                          & (arrivals_yearly["year"] == year) & arrivals_yearly["is_complete"].fillna(False)]  # fmt: skip
+    return int(row["arrivals"].iloc[0]) if len(row) and pd.notna(row["arrivals"].iloc[0]) else None
 
 
 def _english(iso3: object, published: object) -> str:
@@ -116,7 +239,7 @@ def _english(iso3: object, published: object) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def build_flows_sankey(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+def build_flows_sankey(data: pd.DataFrame, *, sample: bool = False, partial_year: bool = False) -> go.Figure:
     nodes = list(dict.fromkeys([*data["from"], *data["to"]]))
     index = {name: i for i, name in enumerate(nodes)}
     colors = [
@@ -132,7 +255,10 @@ def build_flows_sankey(data: pd.DataFrame, *, sample: bool = False) -> go.Figure
     year = int(data["year"].iloc[0]) if len(data) else ""
     figure.update_layout(
         template=TEMPLATE,
-        title=_title(f"Central Mediterranean {year}: who crossed, and what happened", sample),
+        title=_title(
+            f"Central Mediterranean {year}{' (partial year)' if partial_year else ''}: who crossed, and what happened",
+            sample,
+        ),
         margin=_top_margin(sample),
     )
     return figure

@@ -52,22 +52,101 @@ def _top_margin(sample: bool) -> dict:
     return {"t": 130 if sample else 95}
 
 
-def central_med_monthly_data(deaths: pd.DataFrame) -> pd.DataFrame:
+NO_DATA_COLOR = "rgba(120, 120, 120, 0.14)"
+
+
+def no_data_spans(months: pd.Series, missing: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Runs of consecutive months where `missing` is true, as (first day of the first month, first day of the
+    month after the last): the x-range a "no data" band covers."""
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    start = None
+    ordered = pd.DataFrame({"month": pd.to_datetime(months), "missing": missing.astype(bool)}).sort_values(
+        "month"
+    )
+    previous = None
+    for month, gap in zip(ordered["month"], ordered["missing"], strict=True):
+        if start is not None and previous is not None and month != previous + pd.offsets.MonthBegin(1):
+            spans.append((start, previous + pd.offsets.MonthBegin(1)))  # the calendar skips a month: close
+            start = None
+        if gap and start is None:
+            start = month
+        if not gap and start is not None:
+            spans.append((start, month))
+            start = None
+        previous = month
+    if start is not None and previous is not None:
+        spans.append((start, previous + pd.offsets.MonthBegin(1)))
+    return spans
+
+
+def add_no_data_bands(
+    figure: go.Figure, spans: list[tuple[pd.Timestamp, pd.Timestamp]], label: str, **where: object
+) -> None:
+    """A grey band over each span, the first one labelled (a gap in the data, never a value of 0)."""
+    for index, (start, end) in enumerate(spans):
+        figure.add_vrect(
+            x0=start, x1=end, fillcolor=NO_DATA_COLOR, line_width=0, layer="below",
+            annotation_text=label if index == 0 else None, annotation_position="top left",
+            annotation_font={"size": 10, "color": "#555"}, **where,
+        )  # fmt: skip
+
+
+def as_counts(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Count columns as nullable integers: a chart CSV writes 12, not 12.0, and an empty cell for null."""
+    data = data.copy()
+    for column in columns:
+        if column in data:
+            data[column] = pd.array(data[column].round(), dtype="Int64")
+    return data
+
+
+def central_med_monthly_data(deaths: pd.DataFrame, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Central Mediterranean dead and missing by month. With the Missing Migrants coverage
+    (curated.mmp_coverage_monthly), every month of the coverage table is a row: a covered month with no incident
+    is 0, a month no snapshot covers is null (a gap), a partly covered month is marked partial."""
     data = deaths.loc[
         deaths["route"] == "Central Mediterranean",
         ["month", "incidents", "dead", "missing", "dead_and_missing"],
+    ].copy()
+    data["month"] = pd.to_datetime(data["month"])
+    if coverage is None:
+        return data.sort_values("month").reset_index(drop=True)
+    months = coverage[["month", "days_covered", "days_in_month"]].copy()
+    months["month"] = pd.to_datetime(months["month"])
+    data = months.merge(data, on="month", how="left")
+    covered = data["days_covered"] > 0
+    for column in ("incidents", "dead", "missing", "dead_and_missing"):
+        data[column] = data[column].fillna(0).where(covered)
+    data["coverage"] = [
+        "not reported" if d == 0 else "complete" if d == n else "partial"
+        for d, n in zip(data["days_covered"], data["days_in_month"], strict=True)
     ]
+    data = as_counts(data, ["incidents", "dead", "missing", "dead_and_missing"])
     return data.sort_values("month").reset_index(drop=True)
 
 
 def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
-    """Monthly dead and missing on the Central Mediterranean route, with the 12-month average."""
+    """Monthly dead and missing on the Central Mediterranean route, with the 12-month average. Months no
+    snapshot covers are gaps under a "no data" band; partly covered months are hatched (a minimum) and left out
+    of the average."""
     figure = go.Figure()
-    figure.add_bar(x=data["month"], y=data["dead_and_missing"], name="Dead and missing in the month")
-    rolling = data.set_index("month")["dead_and_missing"].rolling(12, min_periods=12).mean()
+    values = pd.to_numeric(data["dead_and_missing"], errors="coerce").astype(float)
+    coverage = data["coverage"] if "coverage" in data else pd.Series("complete", index=data.index)
+    partial = coverage == "partial"
+    figure.add_bar(
+        x=data["month"][~partial], y=values[~partial], name="Dead and missing in the month",
+        marker={"color": "#D55E00"},
+    )  # fmt: skip
+    if partial.any():
+        figure.add_bar(
+            x=data["month"][partial], y=values[partial], name="Partly covered month (a minimum)",
+            marker={"color": "#D55E00", "opacity": 0.5, "pattern": {"shape": "/"}},
+        )  # fmt: skip
+    rolling = values.where(~partial).set_axis(data["month"]).rolling(12, min_periods=12).mean()
     figure.add_scatter(
         x=rolling.index, y=rolling.values, mode="lines", name="12-month average", line={"dash": "dash"}
     )
+    add_no_data_bands(figure, no_data_spans(data["month"], coverage == "not reported"), "no data")
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Central Mediterranean: migrants recorded dead and missing, by month", sample),
@@ -76,6 +155,7 @@ def build_central_med_monthly(data: pd.DataFrame, *, sample: bool = False) -> go
         yaxis_title="People dead and missing",
         legend={"orientation": "h", "y": 1.02, "x": 0},
         bargap=0.1,
+        barmode="overlay",
     )
     return figure
 
@@ -219,3 +299,28 @@ def build_central_med_map(data: pd.DataFrame, *, sample: bool = False) -> go.Fig
             font={"size": 11},
         )  # fmt: skip
     return figure
+
+
+def month_ranges(months: pd.Series) -> str:
+    """Consecutive months as "2025-05 to 2025-12, 2026-06": how a caption names gaps."""
+    spans = no_data_spans(months, pd.Series(True, index=months.index))
+    parts = []
+    for start, end in spans:
+        last = end - pd.offsets.MonthBegin(1)
+        first_text, last_text = start.strftime("%Y-%m"), last.strftime("%Y-%m")
+        parts.append(first_text if first_text == last_text else f"{first_text} to {last_text}")
+    return ", ".join(parts)
+
+
+def mmp_gaps_note(data: pd.DataFrame) -> str:
+    """Caption sentence naming the months without Missing Migrants coverage and the partly covered ones."""
+    if "coverage" not in data:
+        return ""
+    missing = data.loc[data["coverage"] == "not reported", "month"]
+    partial = data.loc[data["coverage"] == "partial", "month"]
+    parts = []
+    if len(missing):
+        parts.append(f"No Missing Migrants snapshot covers {month_ranges(missing)}: no data (a gap, not 0).")
+    if len(partial):
+        parts.append(f"Partly covered months (a minimum): {month_ranges(partial)}.")
+    return " ".join(parts)

@@ -7,23 +7,37 @@ from pipelines.defs.curated.evidence_charts import latest_complete_year
 
 
 def key_figures(con, snapshots: pd.DataFrame) -> tuple[list[dict], int | None]:  # noqa: ANN001
-    monthly = con.execute("select * from curated.central_med_monthly").df()
-    if monthly["arrivals_italy"].notna().sum() == 0:
+    """The latest year whose inputs are complete (curated.route_mortality_yearly.is_complete: Italy's arrivals and
+    the dead and missing for all of the year), each figure read from the tables as published: dead and missing and
+    mortality from route_mortality_yearly, Italy's arrivals from sea_arrivals_yearly (a publisher's own annual
+    total, named). The mortality label states what its denominator includes ("Italy only" when Malta is not
+    reported for the whole year). No complete year: no key figures."""
+    yearly = con.execute(
+        "select * from curated.route_mortality_yearly where route = 'Central Mediterranean'"
+    ).df()
+    year = latest_complete_year(yearly)
+    if year is None:
         return [], None
-    year = latest_complete_year(monthly)
-    in_year = monthly[pd.to_datetime(monthly["month"]).dt.year == year]
-    rate = con.execute(
-        "select mortality_per_1000 from curated.route_mortality_yearly where route = 'Central Mediterranean' and year = ?",
+    row = yearly[yearly["year"] == year].iloc[0]
+    italy = con.execute(
+        "select arrivals, source, basis from curated.sea_arrivals_yearly "
+        "where country_iso3 = 'ITA' and arrival_type = 'sea' and year = ?",
         [year],
     ).fetchall()
-    sources = sorted(set(in_year["arrivals_italy_source"].dropna()))
+    arrivals, arrivals_source, arrivals_basis = italy[0] if italy else (None, None, None)
+    sources = sorted({s.strip() for s in str(row["arrivals_sources"] or "").split(",") if s.strip()})
+    includes = row["denominator_includes"]
+    note = f"; {row['denominator_note']}" if isinstance(row["denominator_note"], str) else ""
+    rate = row["mortality_per_1000"]
     figures = [
         {"label": f"Dead and missing on the Central Mediterranean route, {year}",
-         "value": f"{int(in_year['dead_and_missing'].sum()):,}", "citation": cite(snapshots, ["iom_mmp"])},
-        {"label": f"Sea arrivals to Italy, {year}", "value": f"{int(in_year['arrivals_italy'].sum()):,}",
-         "citation": cite(snapshots, sources)},
-        {"label": f"Deaths per 1,000 attempted crossings, Central Mediterranean, {year}",
-         "value": f"{rate[0][0]:.1f}" if rate and rate[0][0] is not None else "n/a",
+         "value": f"{int(row['dead_and_missing']):,}", "citation": cite(snapshots, ["iom_mmp"])},
+        {"label": f"Sea arrivals to Italy, {year} ({arrivals_basis})",
+         "value": f"{int(arrivals):,}" if arrivals is not None else "not reported",
+         "citation": cite(snapshots, [arrivals_source] if arrivals_source else [])},
+        {"label": f"Deaths per 1,000 attempted crossings, Central Mediterranean, {year} "
+                  f"(denominator: arrivals to {includes}{note})",
+         "value": f"{rate:.1f}" if pd.notna(rate) else "n/a",
          "citation": cite(snapshots, ["iom_mmp", *sources])},
     ]  # fmt: skip
     return figures, year
