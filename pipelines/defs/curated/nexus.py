@@ -2,36 +2,129 @@
 
 import dagster as dg
 
+from pipelines.defs.curated import nexus_checks
+from pipelines.defs.curated.nexus_checks import EXPLANATIONS
 from pipelines.defs.curated.tables import curated_table
+from pipelines.lib.sql import literal
+
+STATUS = (
+    "'reported'; 'not in published list' (the publisher covers the year but does not list this nationality: it is "
+    "inside the publisher's others/unknown, never 0); 'not reported' (no source covers the year)"
+)
 
 DOC = {
     "comment": (
-        "One row per nationality (ISO3) and year: share of sea arrivals to Italy (ministry year-to-date where "
-        "available, else UNHCR), detected trafficking victims in Italy of that citizenship (UNODC GLOTIP) and their "
-        "share of all victims detected in Italy, and EU registered victims (Eurostat, EU27) of the citizenship "
-        "group the nationality falls in. Different definitions, never added together; a share of arrivals beside "
-        "a share of victims does not say that any arrival was trafficked, and victims detected in a year may have "
-        "arrived in any year and by any route."
+        "One row per nationality (ISO3) and year that a publisher lists, among arrivals to Italy by nationality "
+        "(one publisher per year: the ministry's year-to-date, else UNHCR's months) or among the citizenships of "
+        "victims of trafficking detected in Italy (UNODC GLOTIP): the share of arrivals of the same publisher's "
+        "total of all sea arrivals to Italy that year (arrivals_denominator, with its source and basis), the "
+        "share of UNODC's national total of detected victims, and EU registered victims (Eurostat, EU27) of the "
+        "citizenship group. A value not published is null with its reason in arrival_share_status / "
+        "victims_status (outside the published list, suppressed '<5', not reported, partial year), never 0; a "
+        "share is published only for a year its inputs cover completely. Where a year's citizenship counts exceed "
+        "the national total, its shares are withheld when nexus_explanations.csv records why, and the blocking "
+        "check victim_shares_within_total fails when it does not. Different definitions, never added together; a "
+        "share of arrivals beside a share of victims does not say that any arrival was trafficked, and victims "
+        "detected in a year may have arrived in any year and by any route."
     ),
     "columns": {
-        "share_of_arrivals_italy": "Arrivals of this nationality / all sea arrivals to Italy in the year",
-        "arrivals_source": "italy_moi (year-to-date) or unhcr_odp (months summed)",
-        "detected_victims_italy": "Victims of this citizenship detected in Italy (UNODC GLOTIP); null when suppressed (<5)",
+        "nationality_iso3": "Nationality or citizenship, ISO 3166-1 alpha-3",
+        "year": "Calendar year of the arrivals and of the detection",
+        "arrivals_italy": "Sea arrivals to Italy of this nationality in the year, from arrivals_source (ministry: "
+        "year-to-date at its last report of the year; UNHCR: the months it lists the nationality, summed); null "
+        "when the publisher does not list the nationality or no source covers the year (arrival_share_status); "
+        "a partial year is the part covered (arrivals_period_start .. arrivals_period_end)",
+        "share_of_arrivals_italy": "arrivals_italy / arrivals_denominator: the share of all sea arrivals to Italy "
+        "in the year as counted by the same publisher (ministry: its total of every nationality, listed and "
+        "'altre', at 31 December; UNHCR: its own monthly sea-arrival series summed over the twelve months, not "
+        "the sum of the nationalities it lists). Null unless arrival_share_status = 'reported': never over a "
+        "partial year, never 0 for a nationality outside the list",
+        "arrival_share_status": f"Why share_of_arrivals_italy is or is not published: {STATUS}; 'partial year' "
+        "(the year or this nationality's figure is incomplete: ministry report before 31 December, fewer than "
+        "twelve UNHCR months listed, or no complete UNHCR annual series)",
+        "arrivals_source": "Publisher of the arrival figures used for the year: italy_moi (Ministry of the "
+        "Interior, preferred) or unhcr_odp, a complete year first; null when no source covers the year",
+        "arrivals_basis": "How arrivals_italy was counted (curated.arrivals_by_nationality basis); null when not "
+        "listed",
+        "arrivals_period_start": "First day arrivals_italy covers; null when not listed",
+        "arrivals_period_end": "Last day arrivals_italy covers (ministry: its report date); null when not listed",
+        "arrivals_months_listed": "UNHCR years: months of the year in which UNHCR lists this nationality (12 for "
+        "a whole year; fewer makes the row 'partial year'); null for ministry years and unlisted nationalities",
+        "arrivals_year_complete": "True when arrivals_source covers the whole calendar year (ministry report of 31 "
+        "December; UNHCR: twelve nationality months and twelve complete months of its sea-arrival series); null "
+        "when no source covers the year",
+        "arrivals_denominator": "Denominator of share_of_arrivals_italy: all sea arrivals to Italy in the year "
+        "from the same publisher (see arrivals_denominator_basis); for a partial year the part covered; null when "
+        "no source covers the year or UNHCR's series has no month of it",
+        "arrivals_denominator_source": "Publisher of arrivals_denominator: italy_moi or unhcr_odp",
+        "arrivals_denominator_basis": "What arrivals_denominator counts, in words: the ministry report date and "
+        "listed nationalities, or the UNHCR series months summed and what its listed nationalities add up to",
+        "arrivals_denominator_period_start": "First day the year's nationality figures of arrivals_source cover",
+        "arrivals_denominator_period_end": "Last day the year's nationality figures of arrivals_source cover",
+        "arrivals_listed_nationalities": "Nationalities arrivals_source lists for Italy in the year",
+        "arrivals_listed_total": "Sum of the listed nationalities' arrivals (what the list accounts for)",
+        "arrivals_not_in_list": "arrivals_denominator - arrivals_listed_total: arrivals of nationalities the "
+        "publisher does not list (ministry: its 'altre'; UNHCR: derived, its own 'Others' row is 0 in 2016-2018)",
+        "arrivals_source_file": "Stored snapshot(s) arrivals_italy comes from; null when not listed",
+        "detected_victims_italy": "Victims of this citizenship detected in Italy (UNODC GLOTIP, sex and age "
+        "Total); null when suppressed ('<5') or not published (victims_status)",
+        "victims_status": "'reported'; 'suppressed (<5)' (UNODC published '<5': between 1 and 4, not 0); 'not in "
+        "published list' (UNODC gives a citizenship breakdown for Italy that year without this citizenship); "
+        "'not reported' (no citizenship breakdown for Italy that year)",
         "detected_victims_suppressed": "True when UNODC published '<5' instead of a number",
-        "share_of_detected_victims_italy": "detected_victims_italy / all victims detected in Italy that year",
+        "share_of_detected_victims_italy": "detected_victims_italy / detected_victims_italy_total (UNODC's "
+        "national total of victims detected in Italy, all citizenships); null unless victims_share_status = "
+        "'reported'",
+        "victims_share_status": "Why share_of_detected_victims_italy is or is not published: victims_status when "
+        "the count is not reported; 'no national total'; 'withheld: citizenships exceed the national total' "
+        "(explained in victims_share_explanation); 'reported'",
+        "detected_victims_italy_total": "Denominator of share_of_detected_victims_italy: UNODC's national total "
+        "of victims detected in Italy in the year (dimension Total, sex and age Total); null when not published",
+        "victims_listed_citizenships": "Citizenship rows UNODC publishes for Italy in the year (countries, "
+        "'Unknown', former states); null when it publishes no breakdown",
+        "victims_listed_total": "Sum of the published citizenship counts of the year (suppressed '<5' rows "
+        "excluded, so a minimum)",
+        "victims_suppressed_citizenships": "Citizenship rows of the year published as '<5'",
+        "victims_listed_share_sum": "victims_listed_total / detected_victims_italy_total: what the published "
+        "citizenship shares of the year add up to at least; above 1 the breakdown exceeds the total (the check "
+        "victim_shares_within_total)",
+        "victims_share_explanation": "Why the year's citizenship counts exceed the national total, and who "
+        "recorded it (pipelines/defs/curated/nexus_explanations.csv); null when no explanation is recorded",
+        "victims_source_file": "Stored GLOTIP release detected_victims_italy comes from",
+        "victims_source_row": "Sheet row of detected_victims_italy in that release",
         "eurostat_group": "Eurostat citizenship group: NAT (nationals of the reporting country), "
         "EU27_2020_FOR (other EU citizens), NEU27_2020_FOR (non-EU citizens)",
+        "eurostat_group_label": "Eurostat's label of the group; null when Eurostat reports nothing for it",
         "eu_registered_victims_in_group": "Registered victims in the EU27 of that group (Eurostat, a different "
-        "definition from UNODC's detected victims)",
+        "definition from UNODC's detected victims; the whole group, not this nationality); null when not "
+        "reported or confidential (eu_victims_status)",
+        "eu_victims_status": "'reported', 'suppressed' (Eurostat confidential or not available) or 'not "
+        "reported' (no Eurostat figure loaded for the group and year)",
     },
 }
 
+
+def _explanations(con) -> None:  # noqa: ANN001
+    """The recorded explanations of country-years whose victim citizenships exceed the national total."""
+    con.execute(
+        "create or replace temp view nexus__explanations as select country_iso3, cast(year as integer) as year, "
+        "treatment, recorded_by, recorded_on, explanation from read_csv("
+        f"{literal(str(EXPLANATIONS))}, header = true, all_varchar = true)"
+    )
+
+
 _nexus = curated_table(
     "nexus_by_nationality",
-    [dg.AssetKey(["curated", "arrivals_by_nationality"]), dg.AssetKey(["curated", "thb_victims"])],
+    [
+        dg.AssetKey(["curated", "arrivals_by_nationality"]),
+        dg.AssetKey(["curated", "thb_victims"]),
+        dg.AssetKey(["staging", "stg_unhcr_odp__arrivals"]),
+        dg.AssetKey(["staging", "stg_unhcr_odp__arrivals_by_nationality"]),
+    ],
     ["nationality_iso3", "year"],
     DOC,
+    setup=_explanations,
 )
 
 ASSETS = [_nexus[0]]
-CHECKS = [_nexus[1]]
+CHECKS = [_nexus[1], nexus_checks.victim_shares_within_total]

@@ -10,49 +10,146 @@ from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
 from pipelines.lib.chart_export import Chart, export_charts
 from pipelines.lib.warehouse import Warehouse
 
+PUBLISHERS = {"italy_moi": ("the ministry", "Ministry of the Interior"), "unhcr_odp": ("UNHCR", "UNHCR")}
+# victims_share_status of a nationality whose arrival share is reported -> (legend entry, caption wording)
+VICTIM_REASONS = {
+    "suppressed (<5)": ("victims suppressed (<5)", "victims suppressed by UNODC (<5)"),
+    "not in published list": ("not in UNODC's list", "citizenship not in UNODC's published list"),
+    "not reported": ("no UNODC breakdown", "no UNODC citizenship breakdown"),
+}
+HEIGHT = 900  # room for the plot above a long caption in the static images
+NEXUS_COLUMNS = [
+    "year", "nationality_iso3", "shown", "share_of_arrivals_italy", "arrival_share_status",
+    "share_of_detected_victims_italy", "victims_share_status", "arrivals_italy", "arrivals_denominator",
+    "arrivals_source", "arrivals_denominator_basis", "detected_victims_italy", "detected_victims_italy_total",
+    "victims_status",
+]  # fmt: skip
+
 
 def nexus_data(nexus: pd.DataFrame) -> pd.DataFrame:
-    """The latest year with both shares, nationalities present on at least one side."""
-    both = nexus[nexus["share_of_arrivals_italy"].notna() & nexus["share_of_detected_victims_italy"].notna()]
+    """Every nationality of the latest year in which at least one has both shares reported: the plotted ones
+    (shown) and the others with their status, never a share filled in as 0. Italian nationals (victims, not
+    arrivals) are left out of the chart and counted in its note."""
+    both = nexus[
+        (nexus["arrival_share_status"] == "reported") & (nexus["victims_share_status"] == "reported")
+    ]
     if both.empty:
-        return both.assign(year=pd.Series(dtype="int64"))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in NEXUS_COLUMNS}).astype({"year": "int64"})
     year = int(both["year"].max())
-    data = nexus[(nexus["year"] == year) & (nexus["nationality_iso3"] != "ITA")].copy()
-    data["share_of_arrivals_italy"] = data["share_of_arrivals_italy"].fillna(0.0)
-    data["share_of_detected_victims_italy"] = data["share_of_detected_victims_italy"].fillna(0.0)
-    keep = (data["share_of_arrivals_italy"] > 0) | (data["share_of_detected_victims_italy"] > 0)
-    columns = ["year", "nationality_iso3", "share_of_arrivals_italy", "share_of_detected_victims_italy",
-               "arrivals_italy", "detected_victims_italy", "detected_victims_suppressed", "arrivals_source"]  # fmt: skip
-    return (
-        data.loc[keep, columns].sort_values("share_of_arrivals_italy", ascending=False).reset_index(drop=True)
+    data = nexus[nexus["year"] == year].copy()
+    data["shown"] = (
+        (data["arrival_share_status"] == "reported")
+        & (data["victims_share_status"] == "reported")
+        & (data["nationality_iso3"] != "ITA")
     )
+    data = data.sort_values(["shown", "share_of_arrivals_italy", "detected_victims_italy", "nationality_iso3"],
+                            ascending=[False, False, False, True], na_position="last")  # fmt: skip
+    counts = [
+        "arrivals_italy",
+        "arrivals_denominator",
+        "detected_victims_italy",
+        "detected_victims_italy_total",
+    ]
+    return data[NEXUS_COLUMNS].astype({c: "Int64" for c in counts}).reset_index(drop=True)
+
+
+def _publisher(data: pd.DataFrame, long: bool = False) -> str:
+    sources = data["arrivals_source"].dropna()
+    if sources.empty:
+        return ""
+    source = str(sources.iloc[0])
+    return PUBLISHERS.get(source, (source, source))[1 if long else 0]
+
+
+def left_out(data: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
+    """The nationalities of the chart's year that are not plotted, grouped by why: (legend entry, caption
+    wording, nationalities), the largest group first."""
+    if data.empty:
+        return []
+    publisher = _publisher(data) or "the publisher"
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in data[~data["shown"].astype(bool)].itertuples():
+        if row.nationality_iso3 == "ITA":
+            reason = ("Italian nationals", "Italian nationals (detected victims, not arrivals)")
+        elif row.arrival_share_status == "reported":
+            status = row.victims_share_status
+            reason = VICTIM_REASONS.get(status, (f"victims {status}", f"victims share {status}"))
+        elif row.arrival_share_status == "not in published list":
+            reason = (f"not in {publisher}'s arrivals list, victims {row.victims_status}",
+                      f"not in {publisher}'s published list of arrivals, victims {row.victims_status}")  # fmt: skip
+        else:
+            reason = (f"arrivals {row.arrival_share_status}",
+                      f"arrivals {row.arrival_share_status}, victims {row.victims_status}")  # fmt: skip
+        groups.setdefault(reason, []).append(str(row.nationality_iso3))
+    return sorted(((short, long, names) for (short, long), names in groups.items()),
+                  key=lambda group: (-len(group[2]), group[0]))  # fmt: skip
+
+
+def left_out_note(data: pd.DataFrame) -> str:
+    groups = left_out(data)
+    if not groups:
+        return ""
+    parts = [f"{long}: {len(names)} ({', '.join(names)})" for _, long, names in groups]
+    return "Not plotted (a value not published is never drawn as 0): " + "; ".join(parts) + "."
+
+
+def nexus_caption_note(data: pd.DataFrame) -> str:
+    """What the two shares are shares of, and what is left out, for the caption."""
+    note = ("Different definitions, side by side: a share of arrivals beside a share of detected victims does not "
+            "say that any arrival was trafficked.")  # fmt: skip
+    if len(data):
+        first = data.iloc[0]
+        note += (f" Arrival shares: of {int(first['arrivals_denominator']):,} sea arrivals to Italy in "
+                 f"{int(first['year'])}, {first['arrivals_denominator_basis']}. Victim shares: of UNODC's "
+                 f"national total of {int(first['detected_victims_italy_total']):,} victims detected in Italy.")  # fmt: skip
+    out = left_out_note(data)
+    return f"{note} {out}" if out else note
 
 
 def build_nexus(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    shown = data[data["shown"].astype(bool)] if len(data) else data
     year = int(data["year"].iloc[0]) if len(data) else ""
     top = (
-        float(max(data["share_of_arrivals_italy"].max(), data["share_of_detected_victims_italy"].max(), 0.05))
-        if len(data)
+        float(
+            max(shown["share_of_arrivals_italy"].max(), shown["share_of_detected_victims_italy"].max(), 0.05)
+        )
+        if len(shown)
         else 1.0
     )
+    source = _publisher(data, long=True) if len(data) else ""
     figure = go.Figure()
     figure.add_scatter(x=[0, top], y=[0, top], mode="lines", name="Equal shares",
                        line={"color": "#999999", "dash": "dash"}, hoverinfo="skip")  # fmt: skip
     figure.add_scatter(
-        x=data["share_of_arrivals_italy"], y=data["share_of_detected_victims_italy"], mode="markers+text",
-        text=data["nationality_iso3"], textposition="top center", name="Nationality",
+        x=shown["share_of_arrivals_italy"], y=shown["share_of_detected_victims_italy"], mode="markers+text",
+        text=shown["nationality_iso3"], textposition="top center", name=f"Both shares reported ({len(shown)})",
         marker={"size": 9, "color": "#0072B2", "line": {"width": 0.5, "color": "#333"}},
-        customdata=data[["arrivals_italy", "detected_victims_italy"]].astype("float").fillna(-1).to_numpy(),
-        hovertemplate="%{text}: %{x:.1%} of arrivals, %{y:.1%} of detected victims<extra></extra>",
+        customdata=shown[["arrivals_italy", "detected_victims_italy"]].to_numpy(dtype="object"),
+        hovertemplate="%{text}: %{x:.1%} of arrivals (%{customdata[0]:,}), %{y:.1%} of detected victims "
+        "(%{customdata[1]:,})<extra></extra>",
     )  # fmt: skip
+    # what is not plotted gets a legend entry with its count, never a point at 0
+    for short, _, names in left_out(data):
+        figure.add_scatter(x=[None], y=[None], mode="markers", name=f"not plotted: {short} ({len(names)})",
+                           marker={"symbol": "circle-open", "size": 9, "color": "#999999"}, hoverinfo="skip")  # fmt: skip
     figure.update_layout(
         template=TEMPLATE,
         title=_title(
-            f"Italy {year}: share of sea arrivals and share of detected trafficking victims, by nationality",
+            f"Italy {year}: share of sea arrivals and of detected trafficking victims, by nationality<br>"
+            f"<sup>Arrivals: {source or 'not reported'}; detected victims: UNODC GLOTIP</sup>",
             sample,
         ),
         margin=_top_margin(sample),
-        showlegend=False,
+        height=HEIGHT,
+        showlegend=True,
+        legend={
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
     )
     figure.update_xaxes(tickformat=".0%", title_text="Share of sea arrivals to Italy", rangemode="tozero")
     figure.update_yaxes(
@@ -103,13 +200,12 @@ def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     sample = bool(snapshots["sample"].any())
     used = snapshots[snapshots["source"].isin(["unodc_glotip", "unhcr_odp", "italy_moi"])
                      & ~snapshots["raw_table"].isin(["raw.italy_moi__anagrafica_report"])]  # fmt: skip
-    caption = figures.caption_for(used, "Different definitions, side by side: a share of arrivals beside a share of "
-                                  "detected victims does not say that any arrival was trafficked.")  # fmt: skip
+    nexus_frame, revisions_frame = nexus_data(nexus), revisions_data(revisions)
+    caption = figures.caption_for(used, nexus_caption_note(nexus_frame))
     glotip = snapshots[snapshots["source"] == "unodc_glotip"]
     releases = " and ".join(
         sorted({str(v)[:10] for v in revisions[["previous_release", "current_release"]].stack()})
     )
-    nexus_frame, revisions_frame = nexus_data(nexus), revisions_data(revisions)
     charts = [
         Chart("nexus_arrivals_vs_trafficking_victims", "Share of arrivals and share of detected trafficking victims",
               build_nexus(nexus_frame, sample=sample), nexus_frame, caption),
