@@ -1,5 +1,7 @@
 """The smuggling-trafficking nexus by nationality: arrivals to Italy beside detected trafficking victims."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines.defs.curated import nexus_checks
@@ -104,12 +106,13 @@ DOC = {
 }
 
 
-def _explanations(con) -> None:  # noqa: ANN001
-    """The recorded explanations of country-years whose victim citizenships exceed the national total."""
+def load_explanations(con, path: Path = EXPLANATIONS) -> None:  # noqa: ANN001
+    """The recorded explanations of country-years whose victim citizenships exceed the national total, as the
+    temporary view nexus__explanations the SQL joins."""
     con.execute(
         "create or replace temp view nexus__explanations as select country_iso3, cast(year as integer) as year, "
         "treatment, recorded_by, recorded_on, explanation from read_csv("
-        f"{literal(str(EXPLANATIONS))}, header = true, all_varchar = true)"
+        f"{literal(str(path))}, header = true, all_varchar = true)"
     )
 
 
@@ -123,7 +126,7 @@ _nexus = curated_table(
     ],
     ["nationality_iso3", "year"],
     DOC,
-    setup=_explanations,
+    setup=load_explanations,
 )
 
 ASSETS = [_nexus[0]]
