@@ -124,9 +124,13 @@ DOCS = {
             f"Differences over {RECONCILIATION_TOLERANCE_PERCENT}% are reported by a warning check."
         ),
         "columns": {
-            "through_month": "Last month included on both sides",
+            "year": "Calendar year both sources report for Italy (years only one reports have no row)",
+            "through_month": "Last month included on both sides (UNHCR's last month with a ministry month-end report)",
             "unhcr_months": "UNHCR months summed",
-            "difference_percent": "(UNHCR - ministry) / ministry x 100",
+            "unhcr_arrivals": "UNHCR's monthly sea arrivals to Italy summed from January to through_month",
+            "ministry_arrivals_ytd": "The ministry's year-to-date at the end of through_month (its report of that day)",
+            "difference": "unhcr_arrivals - ministry_arrivals_ytd (people)",
+            "difference_percent": "(UNHCR - ministry) / ministry x 100; null when the ministry's figure is 0",
         },
     },
 }

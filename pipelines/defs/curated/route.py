@@ -136,8 +136,52 @@ DOCS = {
             "arrival_type": "sea, land or atlantic",
             "required": "true: the route's mortality needs this series complete; false: counted only in years it "
             "covers completely (denominator_includes says so)",
-            "note": "Why the series is in (or how it is treated)",
+            "note": "Why the series is in (or how it is treated); null when there is nothing to add",
         },
+    },
+}
+
+
+_YEARLY = DOCS["route_mortality_yearly"]["columns"]
+# Column comments of the views over these tables (written by views.py after each view is created).
+VIEW_COLUMNS: dict[str, dict[str, str]] = {
+    "route_comparison_latest": dict(_YEARLY),
+    "central_med_yearly": {
+        **{
+            c: _YEARLY[c]
+            for c in (
+                "year",
+                "denominator_includes",
+                "denominator_note",
+                "dead_and_missing",
+                "incidents",
+                "dead_and_missing_days_covered",
+                "days_in_year",
+                "dead_and_missing_months_complete",
+                "dead_and_missing_is_complete",
+                "dead_and_missing_covered_to",
+                "is_complete",
+                "mortality_per_1000",
+                "mortality_null_reason",
+            )
+        },
+        "arrivals_total": "Arrivals in the mortality denominator (curated.route_mortality_yearly.arrivals): Italy, "
+        "plus Malta for a year Malta covers completely (denominator_includes); partial when Italy's figure is; null "
+        "when Italy reports nothing for the year",
+        "arrivals_italy": "Italy's sea arrivals for the year (curated.sea_arrivals_yearly: a publisher's own annual "
+        "total where one exists, else a partial year as arrivals_italy_basis says); null when not reported",
+        "arrivals_italy_source": "Publisher of arrivals_italy (italy_moi or unhcr_odp); null when not reported",
+        "arrivals_italy_basis": "What arrivals_italy is (the ministry's year-to-date at 31 December, UNHCR's 12 "
+        "months, or a partial year with its end date); null when not reported",
+        "arrivals_italy_is_complete": "True when arrivals_italy covers 1 January to 31 December",
+        "arrivals_italy_months_spliced": "True when the year's months in curated.sea_arrivals_monthly come from two "
+        "publishers (their sum is not used; arrivals_italy is a single publisher's figure)",
+        "arrivals_italy_months_complete": "Months of the year completely reported for Italy in "
+        "curated.sea_arrivals_monthly",
+        "arrivals_malta": "Malta's sea arrivals for the year, only when UNHCR reports all twelve months; null "
+        "otherwise (then the denominator is Italy only)",
+        "arrivals_malta_months_reported": "Months of the year UNHCR reports for Malta (0: none)",
+        "arrivals_malta_is_complete": "True when UNHCR reports all twelve months for Malta",
     },
 }
 

@@ -3,6 +3,7 @@ VIEW) and published with the tables. A view is created only when the tables it r
 
 import dagster as dg
 
+from pipelines.defs.curated.route import VIEW_COLUMNS
 from pipelines.lib.sql import SQL_DIR, literal
 from pipelines.lib.warehouse import Warehouse
 
@@ -55,6 +56,8 @@ def research_views(warehouse: Warehouse) -> dg.MaterializeResult:
                 continue
             con.execute(f"create or replace view curated.{name} as {sql}")
             con.execute(f"comment on view curated.{name} is {literal(comment)}")
+            for column, text in VIEW_COLUMNS.get(name, {}).items():
+                con.execute(f"comment on column curated.{name}.{column} is {literal(text)}")
             con.execute(f"select * from curated.{name} limit 1").fetchall()
             created.append(name)
     return dg.MaterializeResult(
