@@ -54,11 +54,14 @@ DOCS = {
             "ministry_consolidated_arrivals": "Ministry year-to-date difference ending this month; covers the "
             "months from ministry_consolidated_from (several months at the first report of a year); null without a "
             "month-end report",
-            "ministry_consolidated_from": "First month covered by ministry_consolidated_arrivals",
+            "ministry_consolidated_from": "First month covered by ministry_consolidated_arrivals; null without a "
+            "month-end report",
             "ministry_provisional_arrivals": "Sum of the ministry's daily landings in the month (provisional); "
             "null when the daily landings do not cover the month",
-            "ministry_provisional_days": "Days with a daily figure in that sum (up to the latest report)",
-            "ministry_provisional_last_report": "Date of the latest ministry report listing a day of this month",
+            "ministry_provisional_days": "Days with a daily figure in that sum (up to the latest report); null when "
+            "the daily landings do not cover the month",
+            "ministry_provisional_last_report": "Date of the latest ministry report listing a day of this month; "
+            "null when none does",
             "source_file": "Stored raw snapshot the `arrivals` value came from; null when not reported",
         },
     },
@@ -81,14 +84,16 @@ DOCS = {
             "source reports any month of the year",
             "source": "Publisher of `arrivals`: italy_moi or unhcr_odp; null when not reported",
             "basis": "What `arrivals` is: the ministry's year-to-date at 31 December, UNHCR's 12 months summed, or a "
-            "partial year (the ministry's year-to-date at a stated date, or N of 12 UNHCR months)",
+            "partial year (the ministry's year-to-date at a stated date, or N of 12 UNHCR months); null when not "
+            "reported",
             "is_publisher_annual_total": "True when `arrivals` is a publisher's own figure for the whole year",
             "is_complete": "True when `arrivals` covers 1 January to 31 December",
             "covered_from": "First date `arrivals` covers; null when not reported",
             "covered_to": "Last date `arrivals` covers; null when not reported",
             "months_reported": "Months of the year with a figure in curated.sea_arrivals_monthly",
             "months_complete": "Months of the year completely reported in curated.sea_arrivals_monthly",
-            "monthly_sources": "Sources of the months in curated.sea_arrivals_monthly (two: spliced)",
+            "monthly_sources": "Sources of the months in curated.sea_arrivals_monthly (two: spliced); null when no "
+            "month is reported",
             "is_spliced": "True when the year's months in curated.sea_arrivals_monthly come from two publishers; "
             "their sum is then no publisher's figure",
             "monthly_sum": "Sum of the year's months in curated.sea_arrivals_monthly (comparison; partial or "
@@ -97,8 +102,8 @@ DOCS = {
             "unhcr_months": "Months UNHCR reports in the year",
             "ministry_arrivals_ytd": "The ministry's year-to-date at its last report of the year (Italy); null "
             "without a report",
-            "ministry_report_date": "Date of that last ministry report of the year",
-            "source_file": "Stored raw snapshot(s) `arrivals` comes from",
+            "ministry_report_date": "Date of that last ministry report of the year; null without a report",
+            "source_file": "Stored raw snapshot(s) `arrivals` comes from; null when not reported",
         },
     },
     "arrivals_by_nationality": {

@@ -66,7 +66,8 @@ DOCS = {
             "days_in_month": "Days in the calendar month",
             "dead_and_missing_is_complete": "True when dead_and_missing_days_covered = days_in_month",
             "arrivals_italy_source": "Source of arrivals_italy (unhcr_odp or italy_moi); null when not reported",
-            "arrivals_italy_basis": "Basis of arrivals_italy (consolidated, UNHCR monthly series, provisional)",
+            "arrivals_italy_basis": "Basis of arrivals_italy (consolidated, UNHCR monthly series, provisional); null when "
+            "not reported",
             "arrivals_malta_source": "Source of arrivals_malta (unhcr_odp); null when not reported",
             "dead_and_missing_source": "iom_mmp (IOM Missing Migrants Project)",
             "dead_and_missing_source_file": "Stored Missing Migrants snapshot feeding the month "
@@ -101,10 +102,11 @@ DOCS = {
             "arrivals_is_publisher_total": "True when every counted figure is a publisher's own annual total",
             "arrival_months_complete": "Fewest complete months in curated.sea_arrivals_monthly among the required "
             "series (informative: the annual figure can be a publisher's total for a year whose months are spliced)",
-            "arrivals_covered_from": "First date all counted arrival figures cover",
-            "arrivals_covered_to": "Last date all counted arrival figures cover",
-            "arrivals_sources": "Publishers of the counted arrival figures",
-            "arrivals_basis": "Basis of each counted figure (curated.sea_arrivals_yearly.basis), per country",
+            "arrivals_covered_from": "First date all counted arrival figures cover; null when arrivals is null",
+            "arrivals_covered_to": "Last date all counted arrival figures cover; null when arrivals is null",
+            "arrivals_sources": "Publishers of the counted arrival figures; null when no figure is counted",
+            "arrivals_basis": "Basis of each counted figure (curated.sea_arrivals_yearly.basis), per country; null "
+            "when no figure is counted",
             "dead_and_missing": "IOM dead and missing on the route over the months Missing Migrants snapshots "
             "cover in the year (covered months without an incident count 0); null when no snapshot covers any day "
             "of the year; partial (a minimum) when dead_and_missing_is_complete is false",
