@@ -229,3 +229,12 @@ def test_chart_without_any_year_of_both_shares_is_empty() -> None:
     data = nexus_charts.nexus_data(frame)
     assert data.empty and nexus_charts.left_out(data) == []
     assert len(nexus_charts.build_nexus(data).data) == 2  # the diagonal and an empty set of points
+
+
+def test_every_column_is_documented(tmp_path: Path) -> None:
+    con = build(tmp_path, "explanations_none.csv")
+    columns = [r[0] for r in con.execute("select column_name from duckdb_columns() "
+                                         "where table_name = 'nexus_by_nationality'").fetchall()]  # fmt: skip
+    con.close()
+    assert sorted(columns) == sorted(nexus.DOC["columns"])
+    assert all(len(text) > 20 for text in nexus.DOC["columns"].values())
