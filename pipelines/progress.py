@@ -21,6 +21,10 @@ class BuildReport:
     nothing_changed: bool = False
     # source/file marked rejected after a failed blocking check
     rejected: list[str] = field(default_factory=list)
+    planned: dict[str, list[str]] = field(default_factory=dict)  # step -> the checks it was to evaluate
+
+    def failed_checks(self) -> list[dict]:
+        return [c for c in self.checks if c["outcome"] != "passed"]
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -67,7 +71,12 @@ class _ProgressHandler(logging.Handler):
         if event is None:
             return
         kind, step = event.event_type_value, event.step_key
-        if kind == "STEP_START":
+        if kind == "ASSET_CHECK_EVALUATION_PLANNED":
+            planned = event.event_specific_data
+            REPORT.planned.setdefault(step, []).append(
+                f"{planned.asset_key.to_user_string()}:{planned.check_name}"
+            )
+        elif kind == "STEP_START":
             REPORT.steps[step] = {"start": time.monotonic(), "status": "running"}
             self._say(f"  … {step}")
         elif kind == "ASSET_MATERIALIZATION":
@@ -81,6 +90,8 @@ class _ProgressHandler(logging.Handler):
             REPORT.checks.append(
                 {
                     "check": f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
+                    "severity": evaluation.severity.value.lower(),
+                    "passed": bool(evaluation.passed),
                     "outcome": outcome,
                     "details": details,
                 }
@@ -104,6 +115,12 @@ class _ProgressHandler(logging.Handler):
             detail = " ".join((cause or message).split())[:600]
             REPORT.failures.append(f"{step}: {detail}")
             self._say(f"  ✘ {step} FAILED: {detail}")
+            evaluated = {c["check"] for c in REPORT.checks}
+            for check in REPORT.planned.get(step, []):
+                if check not in evaluated:  # the check (or its step) raised: it failed without a result
+                    REPORT.checks.append({"check": check, "severity": "error", "passed": False,
+                                          "outcome": "FAILED (error: its step failed before it reported)", "details": [detail]})  # fmt: skip
+                    self._say(f"    check {check}: FAILED (error: its step failed before it reported)")
         elif kind == "PIPELINE_FAILURE":
             error = event.event_specific_data.error if event.event_specific_data else None
             if error is not None:  # an error outside any step (a step's own failure is reported above)

@@ -1,5 +1,8 @@
-"""Check factories: a Great Expectations suite as a blocking check, and a warn-only 'unknown values' check."""
+"""Check factories: a Great Expectations suite as a blocking check, and a warn-only 'unknown values' check;
+`recorded_check`, the decorator every check is declared with, which records what the check told Dagster."""
 
+import inspect
+import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +21,76 @@ from pipelines.lib.gx_runner import (
 )
 from pipelines.lib.sql import identifier, literal
 from pipelines.lib.warehouse import Warehouse
+
+RECORDED: set[dg.AssetCheckKey] = set()  # every check declared with recorded_check
+
+
+def _severity(result: dg.AssetCheckResult) -> str:
+    return "warn" if result.severity == dg.AssetCheckSeverity.WARN else "error"
+
+
+def _plain(value: object) -> object:
+    return getattr(value, "value", value)
+
+
+def result_summary(result: dg.AssetCheckResult, limit: int = 600) -> str:
+    """One line saying what a check found: its description, else its metadata (name=value; long lists are
+    counted, not listed)."""
+    if result.description:
+        return " ".join(result.description.split())[:limit]
+    parts = []
+    for name, entry in (result.metadata or {}).items():
+        value = _plain(entry)
+        if isinstance(value, list | dict):
+            text = json.dumps(value, default=str, ensure_ascii=False)
+            value = text if len(text) <= 160 else f"{len(value)} items"
+        parts.append(f"{name}={value}")
+    return "; ".join(parts)[:limit]
+
+
+def recorded_check(
+    *, asset: object, name: str, blocking: bool = True, **options: object
+) -> Callable[[Callable[..., dg.AssetCheckResult]], dg.AssetChecksDefinition]:
+    """`@dg.asset_check` that also records the check's outcome in meta.validation_results: one 'check' row
+    with its severity ('error' or 'warn', as the result says), passed or failed and a summary, for every run of
+    the check; a check that raises is recorded as failed (severity error, the exception as summary) and the
+    exception goes on to Dagster. Its earlier rows are removed first, so nothing of a previous build stands for
+    it. The function takes `warehouse` (and optionally `context`). Declared blocking by default: a warn-only
+    check then still runs before anything downstream (curated.validation_results among it), never stops it."""
+    key = dg.AssetCheckKey(
+        dg.AssetKey.from_coercible(asset) if not isinstance(asset, dg.AssetKey) else asset, name
+    )
+
+    def decorate(function: Callable[..., dg.AssetCheckResult]) -> dg.AssetChecksDefinition:
+        wanted = set(inspect.signature(function).parameters)
+        if not wanted <= {"context", "warehouse"} or "warehouse" not in wanted:
+            raise TypeError(
+                f"check {name}: recorded_check needs a function of (warehouse) or (context, warehouse)"
+            )
+
+        def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+            where = key.asset_key.to_user_string()
+            with warehouse.connect() as con:
+                meta.forget_check(con, where, name)
+            try:
+                result = function(context, warehouse) if "context" in wanted else function(warehouse)
+            except Exception as exc:
+                with warehouse.connect() as con:
+                    meta.record_check(con, where, name, severity="error", success=False, run_id=context.run.run_id,
+                                      summary=f"the check raised {type(exc).__name__}: {exc}"[:600])  # fmt: skip
+                raise
+            with warehouse.connect() as con:
+                meta.record_check(con, where, name, severity=_severity(result), success=bool(result.passed),
+                                  summary=result_summary(result), run_id=context.run.run_id)  # fmt: skip
+            return result
+
+        _check.__doc__ = function.__doc__
+        _check.__name__ = function.__name__
+        _check.__module__ = function.__module__
+        RECORDED.add(key)
+        return dg.asset_check(asset=asset, name=name, blocking=blocking, **options)(_check)
+
+    return decorate
 
 
 def summary(result: SuiteResult) -> dict:
@@ -98,7 +171,7 @@ def gx_suite_check(
 ) -> dg.AssetChecksDefinition:
     """Blocking check: `query` (read back from DuckDB) validated against `expectations(con)`."""
 
-    @dg.asset_check(asset=asset, blocking=True, name=name, description=description)
+    @recorded_check(asset=asset, name=name, description=description)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
             return validate(con, asset, name, query, expectations(con))
@@ -112,7 +185,7 @@ def unknown_values_check(
     """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows.
     Declared blocking so it runs before anything downstream, but its WARN severity never stops the build."""
 
-    @dg.asset_check(asset=asset, blocking=True, name=name, description=description)
+    @recorded_check(asset=asset, name=name, description=description)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
             unknown = con.execute(query).fetchall()

@@ -22,9 +22,18 @@ create table if not exists meta.snapshots_used (
 VALIDATION_DDL = """
 create table if not exists meta.validation_results (
     asset varchar, check_name varchar, suite varchar, expectation varchar, kwargs varchar,
-    success boolean, unexpected_count bigint, element_count bigint, severity varchar, checked_at timestamp
+    success boolean, unexpected_count bigint, element_count bigint, severity varchar, checked_at timestamp,
+    level varchar, outcome varchar, summary varchar, run_id varchar
 )
 """
+# level: 'check' (one row per asset check that ran: what Dagster was told, written by
+# pipelines.lib.checks.recorded_check) or 'expectation' (one row per expectation of a suite the check ran).
+# outcome: 'passed', 'failed' or, for a check row, 'not recorded' (ran, but recorded no result of its own).
+CHECK_LEVEL, EXPECTATION_LEVEL = "check", "expectation"
+
+
+def outcome_of(success: bool | None) -> str:
+    return "not recorded" if success is None else ("passed" if success else "failed")
 
 
 def _ensure(con: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
@@ -74,8 +83,13 @@ def record_snapshots(
 def record_validation(
     con: duckdb.DuckDBPyConnection, asset: str, check_name: str, suite: str, rows: list[dict]
 ) -> None:
+    """Replaces the expectation rows of one check (`rows` as gx_runner reports them: expectation, kwargs,
+    success, unexpected_count, element_count, severity)."""
     _ensure(con, "validation_results", VALIDATION_DDL)
-    con.execute("delete from meta.validation_results where asset = ? and check_name = ?", [asset, check_name])
+    con.execute(
+        "delete from meta.validation_results where asset = ? and check_name = ? and level = ?",
+        [asset, check_name, EXPECTATION_LEVEL],
+    )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     values = [
         [
@@ -89,13 +103,56 @@ def record_validation(
             row["element_count"],
             row["severity"],
             now,
+            EXPECTATION_LEVEL,
+            outcome_of(row["success"]),
+            None,
+            None,
         ]
         for row in rows
     ]
     if values:  # one statement (one commit) for the whole suite
-        placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
+        placeholders = ", ".join(["(" + ", ".join("?" * len(values[0])) + ")"] * len(values))
         con.execute(
             f"insert into meta.validation_results values {placeholders}", [v for row in values for v in row]
+        )
+
+
+def ensure_validation_results(con: duckdb.DuckDBPyConnection) -> None:
+    _ensure(con, "validation_results", VALIDATION_DDL)
+
+
+def forget_check(con: duckdb.DuckDBPyConnection, asset: str, check_name: str) -> None:
+    """Before a check runs: its earlier rows (check and expectations) no longer stand for it."""
+    _ensure(con, "validation_results", VALIDATION_DDL)
+    con.execute("delete from meta.validation_results where asset = ? and check_name = ?", [asset, check_name])
+
+
+def record_check(
+    con: duckdb.DuckDBPyConnection,
+    asset: str,
+    check_name: str,
+    *,
+    severity: str,
+    success: bool | None,
+    summary: str,
+    run_id: str | None,
+) -> None:
+    """Replaces the check-level row of one check: its severity ('error' or 'warn'), whether it passed (None:
+    it recorded no result) and a one-line summary; its expectation rows get the run's id."""
+    _ensure(con, "validation_results", VALIDATION_DDL)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute(
+        "delete from meta.validation_results where asset = ? and check_name = ? and level = ?",
+        [asset, check_name, CHECK_LEVEL],
+    )
+    con.execute(
+        "insert into meta.validation_results values (?, ?, null, null, null, ?, null, null, ?, ?, ?, ?, ?, ?)",
+        [asset, check_name, success, severity, now, CHECK_LEVEL, outcome_of(success), summary, run_id],
+    )
+    if run_id is not None:
+        con.execute(
+            "update meta.validation_results set run_id = ? where asset = ? and check_name = ? and level = ?",
+            [run_id, asset, check_name, EXPECTATION_LEVEL],
         )
 
 
@@ -104,6 +161,10 @@ create table if not exists meta.snapshot_coverage (
     source varchar, file varchar, series varchar, data_from date, data_to date, recorded_at timestamp
 )
 """
+
+
+def ensure_snapshot_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    _ensure(con, "snapshot_coverage", COVERAGE_DDL)
 
 
 def record_coverage(
@@ -127,3 +188,23 @@ def record_coverage(
         "insert into meta.snapshot_coverage values (?, ?, ?, ?, ?, ?)",
         [source, file, series, data_from, data_to, now],
     )
+
+
+def record_coverage_of(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    series: str,
+    table: str,
+    data_from: str,
+    data_to: str,
+    where: str = "true",
+) -> None:
+    """record_coverage for every snapshot file of a staging `table` (its `source_file` column): `data_from` and
+    `data_to` are SQL expressions over the table's rows (e.g. "min(report_date)"), `where` which rows report
+    data (e.g. "arrivals is not null": a row the publisher left empty reports nothing)."""
+    rows = con.execute(
+        f"select source_file, cast({data_from} as date), cast({data_to} as date) from {table} "
+        f"where {where} group by source_file order by source_file"
+    ).fetchall()
+    for file, first, last in rows:
+        record_coverage(con, source, file, series, first, last)

@@ -62,9 +62,7 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     names, fragments = _fragments(paths.charts_dir)
     topojson = sorted(p.name for p in (paths.assets_dir / "topojson").glob("*.js"))
     scripts = ["assets/plotly.min.js", *(f"assets/topojson/{n}" for n in topojson)]
-    failed = int(((~results["success"]) & (results["severity"] == "error")).sum()) if len(results) else 0
-    warned = int(((~results["success"]) & (results["severity"] == "warn")).sum()) if len(results) else 0
-    summary = f"{len(results)} validation expectations: {failed} failed, {warned} warnings."
+    summary = brief_page.validation_summary(results)
     paths.reports_dir.mkdir(parents=True, exist_ok=True)
     page = brief_page.index_html(figures=figures, fragments=fragments, scripts=scripts, snapshots=snapshots,
                                  sample=sample, built_at=built_at, checks_summary=summary)  # fmt: skip

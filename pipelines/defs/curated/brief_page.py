@@ -69,12 +69,14 @@ def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str],
                sample: bool, built_at: str, checks_summary: str) -> str:  # fmt: skip
     head = "".join(f'<script src="{escape(s)}"></script>' for s in scripts)
     vintages = _table(
-        snapshots, ["source", "original_name", "accessed", "published", "licence", "data_label", "sha256"]
-    )
+        snapshots,
+        [c for c in ["source", "original_name", "accessed", "published", "data_covers_from", "data_covers_to",
+                     "licence", "data_label", "sha256"] if c in snapshots.columns],
+    )  # fmt: skip
     body = (
         banner(sample)
         + "<h1>Evidence brief: irregular migration and trafficking on the Libya–EU (Central Mediterranean) route</h1>"
-        + f"<p>Built {_e(built_at)} from the data vintages listed below. {checks_summary} "
+        + f"<p>Built {_e(built_at)} from the data vintages listed below. {_e(checks_summary)} "
         + '<a href="validation/index.html">Validation report</a> · <a href="data_dictionary.html">Data dictionary</a>'
         + "</p><h2>Key figures</h2>"
         + key_figures_html(figures)
@@ -86,36 +88,85 @@ def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str],
     return _page("Evidence brief: Libya–EU route", body, head)
 
 
-def validation_html(results: pd.DataFrame, *, sample: bool, built_at: str) -> str:
-    results = results.copy()
-    results["result"] = [
-        "passed" if ok else ("FAILED" if sev == "error" else "warning")
-        for ok, sev in zip(results["success"], results["severity"], strict=True)
-    ]
-    failed = results[results["result"] != "passed"]
-    summary = (
-        f"<p>{len(results)} expectations checked; {int((results['result'] == 'FAILED').sum())} failed, "
-        f"{int((results['result'] == 'warning').sum())} warnings.</p>"
+def _levels(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(check rows, expectation rows) of curated.validation_results; a table of an older build without `level`
+    holds expectation rows only."""
+    if "level" not in results.columns:
+        return results.iloc[0:0], results
+    return results[results["level"] == "check"], results[results["level"] == "expectation"]
+
+
+def not_passed(checks: pd.DataFrame) -> pd.DataFrame:
+    """Check rows whose outcome is not 'passed' (failed at either severity, or not recorded)."""
+    return checks[checks["outcome"] != "passed"] if "outcome" in checks.columns else checks.iloc[0:0]
+
+
+def validation_summary(results: pd.DataFrame) -> str:
+    """The brief's line on validation, counted from curated.validation_results: checks and expectations, how
+    many failed at each severity, and every check not passed, by name."""
+    checks, expectations = _levels(results)
+    failed = not_passed(checks)
+    errors = failed[(failed["outcome"] == "failed") & (failed["severity"] == "error")]
+    warns = failed[(failed["outcome"] == "failed") & (failed["severity"] == "warn")]
+    unknown = failed[failed["outcome"] != "failed"]
+    unmet = int((expectations["success"] == False).sum())  # noqa: E712 (a null is not a failure)
+    text = (
+        f"{len(checks)} validation checks ({len(expectations)} validation expectations, {unmet} not met): "
+        f"{len(errors)} failed, {len(warns)} warnings"
+        + (f", {len(unknown)} not recorded" if len(unknown) else "")
+        + "."
     )
-    columns = [
-        "asset",
-        "check_name",
-        "expectation",
-        "kwargs",
-        "result",
-        "unexpected_count",
-        "element_count",
-        "checked_at",
+    if len(failed):
+        named = "; ".join(
+            f"{r['asset']}:{r['check_name']} ({r['severity'] if r['outcome'] == 'failed' else r['outcome']})"
+            for _, r in failed.sort_values(["asset", "check_name"]).iterrows()
+        )
+        text += f" Not passed: {named}."
+    if "in_last_build" in checks.columns and len(checks) and not checks["in_last_build"].astype(bool).all():
+        earlier = int((~checks["in_last_build"].astype(bool)).sum())
+        text += f" {earlier} of the checks are results kept from an earlier build (their assets were not rebuilt)."
+    return text
+
+
+def _with_result(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    outcomes = (
+        frame["outcome"]
+        if "outcome" in frame.columns
+        else frame["success"].map({True: "passed", False: "failed"})
+    )
+    frame["result"] = [
+        "passed"
+        if o == "passed"
+        else ("FAILED" if sev == "error" else "warning")
+        if o == "failed"
+        else str(o)
+        for o, sev in zip(outcomes, frame["severity"], strict=True)
     ]
+    return frame
+
+
+def validation_html(results: pd.DataFrame, *, sample: bool, built_at: str) -> str:
+    checks, expectations = (_with_result(f) for f in _levels(results))
+    check_columns = ["asset", "check_name", "severity", "result", "summary", "checked_at", "in_last_build"]
+    check_columns = [c for c in check_columns if c in checks.columns]
+    columns = ["asset", "check_name", "expectation", "kwargs", "severity", "result", "unexpected_count",
+               "element_count", "checked_at"]  # fmt: skip
+    failed_checks = checks[checks["result"] != "passed"]
+    failed_expectations = expectations[expectations["result"] != "passed"]
     body = (
         banner(sample)
         + f"<h1>Validation report</h1><p>Last build {_e(built_at)}. Checks that fail with severity error stop "
         + "publishing; warnings are reported and do not.</p>"
-        + summary
-        + "<h2>Not passed</h2>"
-        + (_table(failed, columns) if len(failed) else "<p>None.</p>")
-        + "<h2>All expectations</h2>"
-        + _table(results, columns)
+        + f"<p>{_e(validation_summary(results))}</p>"
+        + "<h2>Checks not passed</h2>"
+        + (_table(failed_checks, check_columns) if len(failed_checks) else "<p>None.</p>")
+        + "<h2>Expectations not met</h2>"
+        + (_table(failed_expectations, columns) if len(failed_expectations) else "<p>None.</p>")
+        + "<h2>Every check</h2>"
+        + _table(checks, check_columns)
+        + "<h2>Every expectation</h2>"
+        + _table(expectations, columns)
         + '<p><a href="../index.html">Back to the brief</a></p>'
     )
     return _page("Validation report", body)

@@ -10,27 +10,41 @@ MMP_CAVEAT = (
 TABLES: dict[str, dict] = {
     "validation_results": {
         "comment": (
-            "One row per expectation of every check of the last build: the Great Expectations suites on the staging "
-            "tables, the key checks on the curated tables and the warn-only checks (unknown labels, reconciliation). "
-            "severity 'error' failures stop publishing; 'warn' failures are reported and do not."
+            "Every asset check of the last build and every expectation its suite ran. level 'check': one row per "
+            "check that ran (Great Expectations suites on the staging tables, key checks on the curated tables, "
+            "warn-only checks for unknown labels, reconciliation and publisher inconsistencies) with its severity "
+            "and outcome as reported to Dagster; a check that raised is 'failed'. level 'expectation': one row per "
+            "expectation of those suites. severity 'error' failures stop publishing; 'warn' failures are "
+            "reported and do not. Checks of assets the last build did not rebuild keep their previous result "
+            "(in_last_build false, checked_at says when). The check on this table itself is not listed."
         ),
         "columns": {
+            "level": "'check' (one row per asset check that ran) or 'expectation' (one row per expectation of its suite)",
             "asset": "Table checked (layer/table)",
             "check_name": "Dagster asset check",
-            "suite": "Expectation suite",
-            "expectation": "Expectation (Great Expectations class name, or a plain description)",
-            "kwargs": "Its arguments, as JSON",
-            "success": "Whether it passed",
-            "severity": "error (blocks publishing) or warn",
-            "unexpected_count": "Rows (or values) that failed it",
-            "element_count": "Rows checked",
+            "suite": "Expectation suite; null on check rows",
+            "expectation": "Expectation (Great Expectations class name, or a plain description); null on check rows",
+            "kwargs": "The expectation's arguments, as JSON; null on check rows",
+            "severity": "error (a failure blocks publishing) or warn (reported, does not block); a check that "
+            "raised counts as error",
+            "outcome": "passed, failed, or (check rows only) 'not recorded': the check ran but recorded no result "
+            "of its own and no expectations, see summary",
+            "success": "Whether it passed; null when outcome is 'not recorded'",
+            "summary": "Check rows: what the check reported (its description or metadata), or the exception it "
+            "raised; null on expectation rows",
+            "unexpected_count": "Rows (or values) that failed the expectation; null on check rows and where the "
+            "expectation counts none",
+            "element_count": "Rows checked; null on check rows and where the expectation does not count rows",
             "checked_at": "When it ran (UTC)",
+            "run_id": "Dagster run that ran it (the build)",
+            "in_last_build": "True when it ran in the build that made this table; false for results kept from an "
+            "earlier build (its source left out or unchanged)",
         },
     },
     "source_snapshots": {
         "comment": (
             "One row per file loaded into a raw table by the last build: the stored file, its sha256, access and publication dates, "
-            "licence and citation. data_label says whether it is real or SAMPLE DATA (synthetic, not for citation)."
+            "the first and last date its data cover, licence and citation. data_label says whether it is real or SAMPLE DATA (synthetic, not for citation)."
         ),
         "columns": {
             "file": "Stored snapshot name under data/raw/<source>/",
@@ -42,6 +56,13 @@ TABLES: dict[str, dict] = {
             "sample": "True for the bundled synthetic demo data",
             "data_label": "'real' or 'SAMPLE DATA — synthetic, not for citation'",
             "rows": "Rows loaded from the file",
+            "data_covers_from": "First date the file's data report (over all its series, as staged); null when no "
+            "staging table recorded its coverage",
+            "data_covers_to": "Last date the file's data report (a monthly series: the last day of its last month; a "
+            "yearly one: 31 December of its last year); null when not recorded. Not the publication or access date",
+            "coverage_series": "The series whose coverage data_covers_from/to summarise, comma-separated; null "
+            "when not recorded",
+            "published_basis": "What the published date rests on (e.g. a date in the file); null when none stated",
         },
     },
 }

@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipelines.lib import meta, sql
 from pipelines.lib.asset_meta import table_metadata
+from pipelines.lib.checks import recorded_check
 from pipelines.lib.warehouse import Warehouse
 
 GROUP = "curated"
@@ -22,9 +23,11 @@ def curated_table(
     allow_empty: bool = False,
     setup: Callable[[object], None] | None = None,
     uses_what_was_built: bool = False,
+    prepare: Callable[[dg.AssetExecutionContext, object], None] | None = None,
 ) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
     """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
-    `extra_metadata`: an SQL query returning one row whose columns are added to the metadata."""
+    `extra_metadata`: an SQL query returning one row whose columns are added to the metadata. `setup(con)` and
+    `prepare(context, con)` run before the table's SQL (`prepare` when it needs the run)."""
 
     @dg.asset(
         key=["curated", table],
@@ -38,6 +41,8 @@ def curated_table(
         with warehouse.connect() as con:
             if setup is not None:
                 setup(con)
+            if prepare is not None:
+                prepare(context, con)
             rows = sql.build_table(con, "curated", table)
             sql.comment_table(con, f"curated.{table}", doc["comment"], doc["columns"])
             metadata = table_metadata(con, f"curated.{table}")
@@ -54,9 +59,8 @@ def curated_table(
         context.log.info(f"curated.{table}: {rows} rows")
         return dg.MaterializeResult(metadata=metadata)
 
-    @dg.asset_check(
+    @recorded_check(
         asset=dg.AssetKey(["curated", table]),
-        blocking=True,
         name="non_empty_unique_key",
         description=f"{'Unique' if allow_empty else 'Non-empty, with a unique'} key ({', '.join(key)}).",
     )

@@ -8,7 +8,7 @@ import dagster as dg
 from pipelines.defs.eurostat_thb import config
 from pipelines.defs.eurostat_thb.assets import STAGING_KEY
 from pipelines.defs.eurostat_thb.stage import RAW_TABLE
-from pipelines.lib.checks import validate
+from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
 
@@ -49,7 +49,7 @@ def expectations(last_year: int) -> list[Expectation]:
     ]
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_observations_suite")
+@recorded_check(asset=STAGING_KEY, name="gx_observations_suite")
 def gx_observations_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """One row per dataset, series and year; configured datasets only; every row has a geo code and an indicator;
     counts non-negative and plausible; value and status agree (a null is confidential or not available, never
@@ -69,7 +69,7 @@ def gx_observations_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
         )
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_codes")
+@recorded_check(asset=STAGING_KEY, name="known_codes")
 def known_codes(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every indicator, category, sex, age and geo code is one datasets.toml (or ISO 3166-1) knows; unknown codes
     warn with the list and stay in the data under their code."""
@@ -89,7 +89,7 @@ def known_codes(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=True, name="datasets_present")
+@recorded_check(asset=STAGING_KEY, name="datasets_present")
 def datasets_present(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every dataset datasets.toml names has a snapshot in this build; a missing one warns (the others are used)."""
     with warehouse.connect() as con:

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.defs.eurostat_thb import config, read
-from pipelines.lib import meta, raw_store, sql
+from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, rejecting
@@ -112,6 +112,7 @@ def build_observations(warehouse: Warehouse) -> dict:
     with warehouse.connect() as con:
         checked = _prepare(con, warehouse)
         sql.build_table(con, "staging", "stg_eurostat_thb__observations")
+        coverage.record(con, "stg_eurostat_thb__observations")
         decisions = dict(
             con.execute(
                 f"select split_part(note, ':', 1), count(*) from "

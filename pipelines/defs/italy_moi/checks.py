@@ -11,7 +11,7 @@ from pipelines.defs.italy_moi import expectations as ex
 from pipelines.defs.italy_moi.assets import DAILY_KEY, NATIONALITY_KEY, REPORTS_KEY
 from pipelines.defs.italy_moi.source import FILES
 from pipelines.lib import meta
-from pipelines.lib.checks import validate
+from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation, run_suite
 from pipelines.lib.warehouse import Warehouse
 
@@ -37,7 +37,7 @@ def _suite(
         return validate(con, key, check, frame_sql, build(end), {"coverage": f"{ex.COVERAGE_START} .. {end}"})
 
 
-@dg.asset_check(asset=DAILY_KEY, blocking=True, name="gx_daily_landings_suite")
+@recorded_check(asset=DAILY_KEY, name="gx_daily_landings_suite")
 def gx_daily_landings_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Arrivals non-negative and plausible; one latest-report row per landing date; one row per day and
     report; no arrivals on days after the report date; report dates and landing dates up to the report
@@ -52,7 +52,7 @@ def gx_daily_landings_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=NATIONALITY_KEY, blocking=True, name="gx_arrivals_by_nationality_suite")
+@recorded_check(asset=NATIONALITY_KEY, name="gx_arrivals_by_nationality_suite")
 def gx_arrivals_by_nationality_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Year-to-date arrivals present, non-negative and plausible; one value per report date × nationality
     (and × ISO code); codes are two capital letters and absent on the 'altre' row; report dates within the
@@ -67,7 +67,7 @@ def gx_arrivals_by_nationality_suite(warehouse: Warehouse) -> dg.AssetCheckResul
     )
 
 
-@dg.asset_check(asset=REPORTS_KEY, blocking=True, name="gx_reports_suite")
+@recorded_check(asset=REPORTS_KEY, name="gx_reports_suite")
 def gx_reports_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """One row per report date, each with an http(s) address, within the coverage."""
     return _suite(
@@ -75,7 +75,7 @@ def gx_reports_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=NATIONALITY_KEY, blocking=True, name="known_nationalities")
+@recorded_check(asset=NATIONALITY_KEY, name="known_nationalities")
 def known_nationalities(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every ISO code is one ISO 3166-1 knows, and every published name (with its code) is one
     nationalities.csv lists; unknown ones warn with the list (they stay in the data as published)."""
@@ -105,7 +105,7 @@ def known_nationalities(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=NATIONALITY_KEY, blocking=True, name="year_to_date_non_decreasing")
+@recorded_check(asset=NATIONALITY_KEY, name="year_to_date_non_decreasing")
 def year_to_date_non_decreasing(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Within a year, the report's total and each listed nationality's year-to-date figure never decrease from
     one report to the next that lists them; a decrease warns with the numbers (a revision; the figures stay as

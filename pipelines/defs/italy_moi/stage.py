@@ -9,7 +9,7 @@ import pandas as pd
 from pipelines.defs.italy_moi import read
 from pipelines.defs.italy_moi.docs import TABLES
 from pipelines.defs.italy_moi.source import FILES
-from pipelines.lib import meta, raw_store, sql
+from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -67,6 +67,7 @@ def build_staging(warehouse: Warehouse, entity: str, table: str, counts_sql: str
             checked = read.validate_cells(frame, entity, file)
         _prepare(con, entity)
         sql.build_table(con, "staging", table)
+        coverage.record(con, table)
         text, columns = TABLES[table]
         sql.comment_table(con, qualified, text, columns)
         decisions = {}

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.defs.unhcr_odp import config, read
-from pipelines.lib import meta, raw_store, sql
+from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.tabular import SourceFormatError, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -102,6 +102,7 @@ def _stage(warehouse: Warehouse, raw_table: str, table: str, numeric: list[str])
         _refuse_text(con, raw_table, numeric, warehouse.paths().raw_dir)
         _config_tables(con)
         sql.build_table(con, "staging", table)
+        coverage.record(con, table)
         decisions = dict(
             con.execute(
                 f"select split_part(note, ':', 1), count(*) from "

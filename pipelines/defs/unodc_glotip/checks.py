@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines.defs.unodc_glotip import expectations as ex
 from pipelines.defs.unodc_glotip.assets import COUNTRY_KEY, RECORDS_KEY, SUBREGION_KEY
-from pipelines.lib.checks import validate
+from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
 
@@ -29,14 +29,14 @@ def _suite(
         return validate(con, key, check, frame_sql, build(last_year), {"last_year": last_year})
 
 
-@dg.asset_check(asset=RECORDS_KEY, blocking=True, name="gx_records_suite")
+@recorded_check(asset=RECORDS_KEY, name="gx_records_suite")
 def gx_records_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Each sheet row once per release; years from 2000 to the release year; counts non-negative and plausible;
     a suppressed row has no value and a bound, every other row a value; every row names an area."""
     return _suite(warehouse, RECORDS_KEY, "gx_records_suite", ex.RECORDS_FRAME, ex.records_expectations)
 
 
-@dg.asset_check(asset=COUNTRY_KEY, blocking=True, name="gx_country_values_suite")
+@recorded_check(asset=COUNTRY_KEY, name="gx_country_values_suite")
 def gx_country_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """One row per country, indicator, dimension, category, sex, age and year; counts non-negative and
     plausible; value, suppression flag and status agree; years in range; ISO3 codes well formed."""
@@ -52,7 +52,7 @@ def gx_country_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=SUBREGION_KEY, blocking=True, name="gx_subregion_values_suite")
+@recorded_check(asset=SUBREGION_KEY, name="gx_subregion_values_suite")
 def gx_subregion_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Same rules as the country values, on the sub-regional aggregate rows (an empty table passes)."""
     frame = ex.VALUES_FRAME.format(
@@ -67,7 +67,7 @@ def gx_subregion_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=COUNTRY_KEY, blocking=True, name="national_totals_consistent")
+@recorded_check(asset=COUNTRY_KEY, name="national_totals_consistent")
 def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     """A national total (dimension, sex and age 'Total') that is suppressed while its breakdown by sex or by age
     adds up to 5 or more, or that is smaller than what that breakdown adds up to (suppressed parts counted as 0),
@@ -91,7 +91,7 @@ def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=RECORDS_KEY, blocking=True, name="citizenship_labels_mapped")
+@recorded_check(asset=RECORDS_KEY, name="citizenship_labels_mapped")
 def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every citizenship and country-of-repatriation label of the release in use maps to ISO3 or is listed in
     category_overrides.csv as not a country; unmapped labels warn with the list (they stay as published with
@@ -111,7 +111,7 @@ def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=RECORDS_KEY, blocking=True, name="known_labels")
+@recorded_check(asset=RECORDS_KEY, name="known_labels")
 def known_labels(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every indicator, dimension, sex, age and unit label is one the pipeline knows (indicator_labels.csv and
     the lists in expectations.py); unknown ones warn with the list and stay in the data as published."""

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.unodc_glotip import labels, read
-from pipelines.lib import meta, raw_store, sql
+from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, prefetch_xlsx, rejecting
@@ -159,6 +159,7 @@ def build_records(warehouse: Warehouse) -> tuple[dict, dict]:
     with warehouse.connect() as con:
         checked = _prepare_records(con, warehouse.paths().raw_dir)
         sql.build_table(con, "staging", "stg_unodc_glotip__records")
+        coverage.record(con, "stg_unodc_glotip__records")
         cursor = con.execute(RECORD_COUNTS)
         names = [d[0] for d in cursor.description]
         counts = dict(zip(names, (int(v) for v in cursor.fetchall()[0]), strict=True))
