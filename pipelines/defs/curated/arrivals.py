@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.curated.tables import curated_table
+from pipelines.lib.checks import recorded_check
 from pipelines.lib.warehouse import Warehouse
 
 UNHCR_ARRIVALS = dg.AssetKey(["staging", "stg_unhcr_odp__arrivals"])
