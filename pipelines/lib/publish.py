@@ -110,6 +110,16 @@ def _copy_published(con: duckdb.DuckDBPyConnection, work: str, alias: str) -> di
         con.execute(view_sql)
         if comment:
             con.execute(f"comment on view {schema}.{view} is {literal(comment)}")
+        for (
+            column_schema,
+            column_view,
+            column,
+            column_comment,
+        ) in columns:  # a view's columns are documented too
+            if (column_schema, column_view) == (schema, view):
+                con.execute(
+                    f"comment on column {schema}.{view}.{identifier(column)} is {literal(column_comment)}"
+                )
     return counts
 
 

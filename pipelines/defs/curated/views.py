@@ -7,6 +7,37 @@ from pipelines.defs.curated.route import VIEW_COLUMNS
 from pipelines.lib.sql import SQL_DIR, literal
 from pipelines.lib.warehouse import Warehouse
 
+# Column descriptions of the views documented here; the route views' come from route.py.
+OWN_COLUMNS: dict[str, dict[str, str]] = {
+    "italy_top_nationalities_yearly": {
+        "year": "Calendar year",
+        "rank": "Rank of the nationality by arrivals within the year (1 = most), over the chosen source's listed "
+        "nationalities",
+        "nationality_key": "ISO3 code of the nationality (the publisher's own code where it has no ISO3)",
+        "nationality": "Nationality as the publisher labels it (the ministry's labels are Italian)",
+        "arrivals": "Arrivals of that nationality in the period covered_from..covered_to (a minimum for the year "
+        "when is_complete_year is false)",
+        "source": "italy_moi (the year-to-date of the year's last report) or unhcr_odp (months summed)",
+        "covered_from": "First day the year's figures of the chosen source cover",
+        "covered_to": "Last day they cover: 31 December, or the last report date / last month for a partial year",
+        "is_complete_year": "True when the figures cover 1 January to 31 December (UNHCR: all 12 months); false: a "
+        "partial year, not comparable with complete years",
+    },
+    "trafficking_italy_detected_victims": {
+        "year": "Reference year of the UNODC figure",
+        "indicator": "GLOTIP indicator (detected victims)",
+        "dimension": "Breakdown: total, by form of exploitation, by citizenship …",
+        "category": "Category within the breakdown as published ('Total' for the national total)",
+        "sex": "Sex as published (Total, Female, Male)",
+        "age": "Age group as published (Total, Adult, Minor …)",
+        "value": "Number of victims; null when suppressed ('<5', is_suppressed) or conflicting, never 0",
+        "is_suppressed": "True when UNODC published '<5' instead of a number",
+        "flag": "Publisher flag as published ('<5'); null when none",
+        "source_file": "Stored GLOTIP release the row came from (data/raw/unodc_glotip/)",
+        "source_row": "Sheet row of that release",
+    },
+}
+
 VIEWS = {
     "central_med_yearly": (
         ["route_mortality_yearly", "sea_arrivals_yearly"],
@@ -23,7 +54,8 @@ VIEWS = {
     "italy_top_nationalities_yearly": (
         ["arrivals_by_nationality"],
         "Arrivals to Italy by nationality and year, ranked within the year; the ministry's year-to-date where it "
-        "exists, else UNHCR's months summed; 'others' rows left out.",
+        "exists, else UNHCR's months summed; 'others' rows left out. A year the chosen source covers only in part "
+        "(covered_from/covered_to) is ranked on that part: is_complete_year false.",
     ),
     "trafficking_italy_detected_victims": (
         ["thb_victims"],
@@ -56,7 +88,7 @@ def research_views(warehouse: Warehouse) -> dg.MaterializeResult:
                 continue
             con.execute(f"create or replace view curated.{name} as {sql}")
             con.execute(f"comment on view curated.{name} is {literal(comment)}")
-            for column, text in VIEW_COLUMNS.get(name, {}).items():
+            for column, text in {**VIEW_COLUMNS, **OWN_COLUMNS}.get(name, {}).items():
                 con.execute(f"comment on column curated.{name}.{column} is {literal(text)}")
             con.execute(f"select * from curated.{name} limit 1").fetchall()
             created.append(name)
