@@ -1,10 +1,11 @@
-"""A freshness check on every raw asset: does the newest snapshot of its source exceed the age the source's
-configuration allows (pipelines/defs/operations/sources.csv)? Warn-only; computed from the snapshots' access
-dates in the raw store against today, so it can run on its own, without a build."""
+"""A freshness check on every raw asset: are its source's data older than the source's publication rhythm
+allows (pipelines/defs/operations/sources.csv)? Warn-only; age = today − the last date the data cover (as the
+last build's staging recorded it; the publication, else access, date of a file not yet built), so it can run on
+its own, without a build."""
 
 import dagster as dg
 
-from pipelines.defs.operations.freshness import assess
+from pipelines.defs.operations.freshness import assess, covered_in
 from pipelines.defs.operations.selection import raw_source
 from pipelines.lib import raw_store
 from pipelines.lib.warehouse import Warehouse
@@ -29,13 +30,17 @@ def freshness_check(key: dg.AssetKey, source: str, prefix: str | None) -> dg.Ass
         name=CHECK_NAME,
         blocking=False,
         description=(
-            f"Warns when the newest {source} snapshot in the raw store is older than the source allows "
-            "(max_age_days in pipelines/defs/operations/sources.csv); age = today − the snapshot's access date."
+            f"Warns when the last date the {source} data cover is older than the source's publication rhythm "
+            "allows (max_age_days in pipelines/defs/operations/sources.csv); age = today − the last date covered."
         ),
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         raw_dir = warehouse.paths().raw_dir
-        found = assess(raw_dir, source, prefix)
+        covered: dict = {}
+        if warehouse.paths().working_db.exists():
+            with warehouse.connect() as con:
+                covered = covered_in(con)
+        found = assess(raw_dir, source, prefix, covered=covered)
         stalest = found.stalest
         snapshots = [s for s in raw_store.list_snapshots(raw_dir, source)
                      if s.provenance.get("entity", "all").startswith(prefix or "")]  # fmt: skip
@@ -54,7 +59,14 @@ def freshness_check(key: dg.AssetKey, source: str, prefix: str | None) -> dg.Ass
                 "max_age_days": dg.MetadataValue.int(found.max_age_days),
                 "newest_snapshot": stalest[1] if stalest else "none",
                 "accessed": stalest[2].isoformat() if stalest else "never",
-                "files": dg.MetadataValue.json({e: [n, a.isoformat()] for e, n, a in found.newest}),
+                "last_covered": stalest[3].isoformat() if stalest else "never",
+                "last_covered_basis": stalest[4] if stalest else "none",
+                "files": dg.MetadataValue.json(
+                    {
+                        e: {"newest": n, "accessed": a.isoformat(), "covers_to": c.isoformat(), "basis": b}
+                        for e, n, a, c, b in found.newest
+                    }
+                ),
             },
         )
 

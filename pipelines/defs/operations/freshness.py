@@ -1,15 +1,43 @@
-"""How old each source's newest snapshot is, against the limit its configuration allows. No Dagster here:
-the freshness checks and `migration-evidence status` both use it."""
+"""How current each source's data are: the age of the last date its data cover (not when a file was imported),
+against a limit set by the source's publication rhythm. No Dagster here: the freshness checks and
+`migration-evidence status` both use it.
+
+The rhythm is in sources.csv: a source publishes a new release every `publishes_every_days`, and a release
+reports data up to about `publication_lag_days` before it comes out; so when nothing is missing, the last date
+covered by the newest release is at most max_age_days = publishes_every_days + publication_lag_days old. Older
+means a release has come out that the raw store lacks (or the publisher has stopped): STALE.
+
+The last date covered of a file is what its staging table recorded (meta.snapshot_coverage, shown as
+curated.source_snapshots.data_covers_to); before a build has recorded it, the file's publication date stands in
+for it, else its access date, and the basis says so."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from pipelines.defs.operations.config import cadence
+from pipelines.defs.operations.config import TABLE, cadence
 from pipelines.lib import raw_store
 from pipelines.lib.sources import registry
+
+COVERED, PUBLISHED, ACCESSED = (
+    "last date covered",
+    "publication date (coverage not recorded yet)",
+    ("access date (coverage and publication date not known)"),
+)
+
+
+@cache
+def rhythm() -> dict[str, tuple[int, int, str]]:
+    """source -> (publishes_every_days, publication_lag_days, rhythm) from sources.csv."""
+    with open(TABLE, newline="", encoding="utf-8") as handle:
+        return {
+            r["source"]: (int(r["publishes_every_days"]), int(r["publication_lag_days"]), r["rhythm"])
+            for r in csv.DictReader(handle)
+        }
 
 
 @dataclass(frozen=True)
@@ -18,21 +46,32 @@ class Freshness:
     entity_prefix: str | None
     max_age_days: int
     today: dt.date
-    newest: tuple[tuple[str, str, dt.date], ...]  # (entity, stored name, accessed), one per entity
+    # (entity, stored name of its newest snapshot, accessed, last date covered, basis of that date), one per entity
+    newest: tuple[tuple[str, str, dt.date, dt.date, str], ...]
     sample: bool = False  # synthetic demo snapshots: fixed dates, freshness does not apply
+    rhythm: str = ""
 
     @property
-    def stalest(self) -> tuple[str, str, dt.date] | None:
-        """The entity whose newest snapshot is the oldest: it decides the source's age."""
-        return min(self.newest, key=lambda item: item[2]) if self.newest else None
+    def stalest(self) -> tuple[str, str, dt.date, dt.date, str] | None:
+        """The entity whose data end earliest: it decides the source's age."""
+        return min(self.newest, key=lambda item: item[3]) if self.newest else None
+
+    @property
+    def last_covered(self) -> dt.date | None:
+        return self.stalest[3] if self.stalest else None
+
+    @property
+    def basis(self) -> str | None:
+        return self.stalest[4] if self.stalest else None
 
     @property
     def age_days(self) -> int | None:
-        return (self.today - self.stalest[2]).days if self.stalest else None
+        """Days from the last date covered to today."""
+        return (self.today - self.stalest[3]).days if self.stalest else None
 
     @property
     def stale(self) -> bool:
-        """Needs a refresh: no snapshot at all, or the newest is older than allowed."""
+        """Needs a refresh: no snapshot at all, or its data end longer ago than the rhythm allows."""
         if self.sample:
             return False
         return self.age_days is None or self.age_days > self.max_age_days
@@ -49,28 +88,62 @@ class Freshness:
         what = self.source + (f" ({self.entity_prefix}…)" if self.entity_prefix else "")
         if self.stalest is None:
             return f"{what}: no snapshot in the raw store (limit {self.max_age_days} days)"
-        entity, name, accessed = self.stalest
+        entity, name, accessed, covered, basis = self.stalest
         several = (
-            f" (the oldest of its {len(self.newest)} files' newest: {entity})" if len(self.newest) > 1 else ""
+            f" (the earliest-ending of its {len(self.newest)} files: {entity})"
+            if len(self.newest) > 1
+            else ""
         )
         return (
-            f"{what}: newest snapshot {name} accessed {accessed.isoformat()}{several}, {self.age_days} days old, "
-            f"limit {self.max_age_days} days: {self.state}"
+            f"{what}: data cover to {covered.isoformat()} ({basis}; newest snapshot {name}, accessed "
+            f"{accessed.isoformat()}){several}, {self.age_days} days ago, limit {self.max_age_days} days"
+            f"{f' ({self.rhythm})' if self.rhythm else ''}: {self.state}"
         )
+
+
+def covered_in(con: object) -> dict[str, dt.date]:
+    """Stored file name -> the last date its data cover, from meta.snapshot_coverage (empty before any build)."""
+    try:
+        rows = con.execute("select file, max(data_to) from meta.snapshot_coverage group by file").fetchall()
+    except Exception:  # noqa: BLE001 (no such table yet)
+        return {}
+    return {file: last for file, last in rows if last is not None}
+
+
+def _last_covered(snapshot: raw_store.Snapshot, covered: dict[str, dt.date]) -> tuple[dt.date, str]:
+    if snapshot.name in covered:
+        return covered[snapshot.name], COVERED
+    p = snapshot.provenance
+    if p.get("published"):
+        return dt.date.fromisoformat(str(p["published"])[:10]), PUBLISHED
+    return dt.date.fromisoformat(p["accessed"]), ACCESSED
 
 
 def assess(
-    raw_dir: Path, source: str, entity_prefix: str | None = None, today: dt.date | None = None
+    raw_dir: Path,
+    source: str,
+    entity_prefix: str | None = None,
+    today: dt.date | None = None,
+    covered: dict[str, dt.date] | None = None,
 ) -> Freshness:
-    """Age of the newest accepted snapshot of each of the source's files (those whose entity starts with
-    `entity_prefix`, when given); the oldest of them is the source's age."""
+    """For each of the source's files (entities starting with `entity_prefix`, when given): the latest date any
+    of its accepted snapshots covers (`covered`: stored name -> last date covered, as recorded by staging;
+    a snapshot without one counts its publication, else access, date). The earliest of them is the source's."""
+    covered = covered or {}
     newest = raw_store.newest_by_entity(raw_dir, source)
-    chosen = tuple(
-        (entity, snapshot.name, dt.date.fromisoformat(snapshot.provenance["accessed"]))
-        for entity, snapshot in sorted(newest.items())
-        if entity.startswith(entity_prefix or "")
-    )
+    by_entity: dict[str, list[raw_store.Snapshot]] = {}
+    for snapshot in raw_store.list_snapshots(raw_dir, source):
+        by_entity.setdefault(snapshot.provenance.get("entity", "all"), []).append(snapshot)
+    chosen = []
+    for entity, snapshot in sorted(newest.items()):
+        if not entity.startswith(entity_prefix or ""):
+            continue
+        last, basis = max(_last_covered(s, covered) for s in by_entity.get(entity, [snapshot]))
+        chosen.append(
+            (entity, snapshot.name, dt.date.fromisoformat(snapshot.provenance["accessed"]), last, basis)
+        )
     limit = cadence(source, registry().get(source)).max_age_days
     used = [s for e, s in newest.items() if e.startswith(entity_prefix or "")]
     sample = bool(used) and all(s.sample for s in used)
-    return Freshness(source, entity_prefix, limit, today or dt.date.today(), chosen, sample)
+    described = rhythm().get(source, (0, 0, ""))[2]
+    return Freshness(source, entity_prefix, limit, today or dt.date.today(), tuple(chosen), sample, described)
