@@ -30,6 +30,13 @@ def test_text_from_the_data_is_escaped() -> None:
                             "checked_at": ["t"]})  # fmt: skip
     validation = brief_page.validation_html(results, sample=True, built_at="now")
     assert "<script>alert" not in validation and "warning" in validation and "SAMPLE DATA" in validation
+    # a table of an older build (expectation rows only): its failed check is still counted and named
+    assert brief_page.validation_summary(results).startswith(
+        "1 validation checks (1 validation expectations, 1 not met): 0 failed, 1 warnings."
+    )
+    checks = results.assign(level="check", outcome="failed", summary=HOSTILE, in_last_build=True)
+    shown = brief_page.validation_html(checks, sample=False, built_at="now")
+    assert "<script>alert" not in shown and "&lt;script&gt;" in shown
 
 
 def chromium() -> str:
@@ -76,7 +83,10 @@ def test_demo_brief_renders_every_chart_without_console_errors(paths, tmp_path) 
     render(index.as_uri(), tmp_path / "profile2", screenshot=paths.reports_dir / "brief_screenshot.png")
     assert (paths.reports_dir / "brief_screenshot.png").stat().st_size > 10_000
     validation = (paths.reports_dir / "validation" / "index.html").read_text(encoding="utf-8")
-    assert "expectations checked" in validation
+    failed = [f"{c['check']}" for c in report.failed_checks()]
+    assert failed and "Every check" in validation and "Every expectation" in validation
+    for check in failed:  # every check the build reported as not passed is named in the brief and the report
+        assert f"{check} (" in html and check.split(":")[1] in validation
     dictionary = pd.read_csv(paths.reports_dir / "data_dictionary.csv")
     assert {"mmp_incidents", "sea_arrivals_monthly", "central_med_monthly"} <= set(dictionary["table"])
     assert dictionary["description"].notna().mean() > 0.5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fcntl
 import json
@@ -46,7 +47,19 @@ def test_after_a_build_it_shows_snapshots_checks_and_staleness_without_locking(p
     assert [(f["file"], f["accessed"], f["rows"]) for f in mmp["in_use"]] == [
         (snapshot.name, "2025-05-05", 12)
     ]
-    assert (mmp["age_days"], mmp["max_age_days"], mmp["state"]) == (10, 45, "fresh")
+    # freshness counts from the last incident date of the file (read here from the fixture), not the import
+    with open(FIXTURES / "iom_mmp" / "export_2025.csv", encoding="utf-8-sig", newline="") as handle:
+        last = max(
+            dt.date.fromisoformat(r["Incident Date"]) for r in csv.DictReader(handle) if r["Incident Date"]
+        )
+    assert mmp["last_covered"] == last.isoformat() == "2024-03-14"
+    assert mmp["last_covered_basis"] == "last date covered"
+    assert (mmp["age_days"], mmp["max_age_days"], mmp["state"]) == ((ACCESSED - last).days + 10, 45, "STALE")
+    # every check of the build, with its severity and outcome
+    assert {(c["check"], c["severity"], c["outcome"]) for c in mmp["checks"]} >= {
+        ("staging/stg_iom_mmp__incidents:gx_incidents_suite", "error", "passed"),
+        ("staging/stg_iom_mmp__incidents:known_routes_and_regions", "warn", "passed"),
+    }
     assert mmp["checks_run"] >= 2 and mmp["checks_passed"] == mmp["checks_run"]
     italy = _source(report, "italy_moi")
     assert len(italy["in_use"]) == 3 and italy["state"] == "STALE"
@@ -54,7 +67,10 @@ def test_after_a_build_it_shows_snapshots_checks_and_staleness_without_locking(p
         c["check"] for c in italy["checks_failed"]
     }
     table = render(report)
-    assert snapshot.name in table and "STALE" in table and "known_nationalities (warn" in table
+    assert snapshot.name in table and "STALE" in table and "known_nationalities (warn, failed" in table
+    assert "Checks of the last build (severity, outcome):" in table
+    assert "staging/stg_italy_moi__arrivals_by_nationality:known_nationalities  warn  FAILED" in table
+    assert "2024-03-14" in table
     duckdb.connect(str(paths.working_db)).close()  # status left no lock behind
 
     with open(paths.data_dir / ".build.lock", "w") as lock:  # a build is running: the published file is read

@@ -89,16 +89,24 @@ def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str],
 
 
 def _levels(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(check rows, expectation rows) of curated.validation_results; a table of an older build without `level`
-    holds expectation rows only."""
-    if "level" not in results.columns:
-        return results.iloc[0:0], results
-    return results[results["level"] == "check"], results[results["level"] == "expectation"]
+    """(check rows, expectation rows) of curated.validation_results. A table of an older build, without
+    `level`, holds expectation rows only: each check is then summarised from its expectations (failed if any
+    failed, at the severity of its failures)."""
+    if "level" in results.columns:
+        return results[results["level"] == "check"], results[results["level"] == "expectation"]
+    expectations = results.assign(outcome=results["success"].map({True: "passed", False: "failed"}))
+    checks = [
+        {"asset": asset, "check_name": name, "outcome": "passed" if group["success"].all() else "failed",
+         "severity": "error" if (group.loc[~group["success"].astype(bool), "severity"] == "error").any()
+         else group["severity"].iloc[0] if group["success"].all() else "warn"}
+        for (asset, name), group in expectations.groupby(["asset", "check_name"], sort=True)
+    ]  # fmt: skip
+    return pd.DataFrame(checks, columns=["asset", "check_name", "outcome", "severity"]), expectations
 
 
 def not_passed(checks: pd.DataFrame) -> pd.DataFrame:
     """Check rows whose outcome is not 'passed' (failed at either severity, or not recorded)."""
-    return checks[checks["outcome"] != "passed"] if "outcome" in checks.columns else checks.iloc[0:0]
+    return checks[checks["outcome"] != "passed"]
 
 
 def validation_summary(results: pd.DataFrame) -> str:
