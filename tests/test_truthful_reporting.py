@@ -207,7 +207,10 @@ def test_freshness_is_the_age_of_the_last_date_covered_not_of_the_import(paths) 
     assert found.last_covered == dt.date(2025, 4, 29) and found.basis == freshness.COVERED
     assert found.age_days == (today - dt.date(2025, 4, 29)).days == 583
     assert found.max_age_days == 45 and found.stale and found.state == "STALE"
-    assert "data cover to 2025-04-29" in found.describe() and "583 days ago" in found.describe()
+    assert (
+        "data cover to 2025-04-29" in found.describe()
+        and "583 days old, limit 45 days: STALE" in found.describe()
+    )
     recent = freshness.assess(paths.raw_dir, "iom_mmp", today=dt.date(2025, 6, 13), covered=covered)
     assert (recent.age_days, recent.stale) == (45, False)
 

@@ -96,8 +96,8 @@ class Freshness:
         )
         return (
             f"{what}: data cover to {covered.isoformat()} ({basis}; newest snapshot {name}, accessed "
-            f"{accessed.isoformat()}){several}, {self.age_days} days ago, limit {self.max_age_days} days"
-            f"{f' ({self.rhythm})' if self.rhythm else ''}: {self.state}"
+            f"{accessed.isoformat()}){several}, {self.age_days} days old, limit {self.max_age_days} days: "
+            f"{self.state}" + (f" (rhythm: {self.rhythm})" if self.rhythm else "")
         )
 
 
@@ -108,6 +108,36 @@ def covered_in(con: object) -> dict[str, dt.date]:
     except Exception:  # noqa: BLE001 (no such table yet)
         return {}
     return {file: last for file, last in rows if last is not None}
+
+
+def recorded_coverage(data_dir: Path) -> dict[str, dt.date]:
+    """The last dates covered that the last build recorded: the working warehouse (read-only), else the published
+    database's curated.source_snapshots; empty when neither can be read (none yet, or a build holds it)."""
+    import duckdb
+
+    for database, query in (
+        (data_dir / "work" / "warehouse.duckdb", None),
+        (data_dir / "curated" / "evidence.duckdb",
+         "select file, max(data_covers_to) from curated.source_snapshots group by file"),
+    ):  # fmt: skip
+        if not database.exists():
+            continue
+        try:
+            con = duckdb.connect(str(database), read_only=True)
+        except duckdb.Error:
+            continue
+        try:
+            if query is None:
+                found = covered_in(con)
+            else:
+                found = {f: d for f, d in con.execute(query).fetchall() if d is not None}
+            if found:
+                return found
+        except duckdb.Error:
+            pass
+        finally:
+            con.close()
+    return {}
 
 
 def _last_covered(snapshot: raw_store.Snapshot, covered: dict[str, dt.date]) -> tuple[dt.date, str]:
@@ -128,8 +158,9 @@ def assess(
 ) -> Freshness:
     """For each of the source's files (entities starting with `entity_prefix`, when given): the latest date any
     of its accepted snapshots covers (`covered`: stored name -> last date covered, as recorded by staging;
-    a snapshot without one counts its publication, else access, date). The earliest of them is the source's."""
-    covered = covered or {}
+    a snapshot without one counts its publication, else access, date; None: what the last build recorded in
+    the data directory beside `raw_dir`). The earliest of them is the source's."""
+    covered = recorded_coverage(raw_dir.parent) if covered is None else covered
     newest = raw_store.newest_by_entity(raw_dir, source)
     by_entity: dict[str, list[raw_store.Snapshot]] = {}
     for snapshot in raw_store.list_snapshots(raw_dir, source):
