@@ -72,10 +72,10 @@ def test_freshness_limits_come_from_the_configuration_table() -> None:
     limits = {name: config.cadence(name).max_age_days for name in config.table()}
     assert limits == {
         "iom_mmp": 45,
-        "unhcr_odp": 14,
-        "italy_moi": 14,
-        "unodc_glotip": 400,
-        "eurostat_thb": 400,
+        "unhcr_odp": 52,
+        "italy_moi": 22,
+        "unodc_glotip": 1580,
+        "eurostat_thb": 1065,
     }
     info = dataclasses.replace(registry()["iom_mmp"], max_age_days=7)
     assert config.cadence("iom_mmp", info).max_age_days == 7

@@ -10,7 +10,7 @@ MMP_CAVEAT = (
 TABLES: dict[str, dict] = {
     "validation_results": {
         "comment": (
-            "Every asset check of the last build and every expectation its suite ran. level 'check': one row per "
+            "One row per asset check of the last build and per expectation its suite ran. level 'check': one row per "
             "check that ran (Great Expectations suites on the staging tables, key checks on the curated tables, "
             "warn-only checks for unknown labels, reconciliation and publisher inconsistencies) with its severity "
             "and outcome as reported to Dagster; a check that raised is 'failed'. level 'expectation': one row per "

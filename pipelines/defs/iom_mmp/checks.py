@@ -9,7 +9,7 @@ import pandas as pd
 from pipelines.defs.iom_mmp.assets import STAGING_KEY
 from pipelines.defs.iom_mmp.read import HERE
 from pipelines.lib import meta
-from pipelines.lib.checks import validate
+from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation, run_suite
 from pipelines.lib.warehouse import Warehouse
 
@@ -85,7 +85,7 @@ def known_labels(kind: str) -> list[str]:
         return sorted({row[column] for row in csv.DictReader(handle)})
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=True, name="gx_incidents_suite")
+@recorded_check(asset=STAGING_KEY, name="gx_incidents_suite")
 def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Incident id unique within each snapshot; counts non-negative and plausible; dead + missing = total where
     both exist; coordinates in range; dates and years within the coverage (2014-01-01 to the newest snapshot's
@@ -100,7 +100,7 @@ def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
                         {"coverage_end": coverage_end})  # fmt: skip
 
 
-@dg.asset_check(asset=STAGING_KEY, blocking=True, name="known_routes_and_regions")
+@recorded_check(asset=STAGING_KEY, name="known_routes_and_regions")
 def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every route and region is one the label files know; unknown labels warn with the list (they stay in the
     data under the publisher's label until the mapping file says what they are)."""
