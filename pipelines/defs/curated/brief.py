@@ -6,6 +6,7 @@ import datetime as dt
 import dagster as dg
 
 from pipelines.defs.curated import brief_page
+from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.defs.curated.key_figures import key_figures, trafficking_figures
 from pipelines.lib.chart_assets import atomic_write
 from pipelines.lib.warehouse import Warehouse
@@ -42,7 +43,7 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     paths = warehouse.paths()
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with warehouse.connect() as con:
-        snapshots = con.execute("select * from curated.source_snapshots").df()
+        snapshots = snapshots_in_use(con)
         results = con.execute("select * from curated.validation_results").df()
         figures, year = key_figures(con, snapshots) if _has(con, "central_med_monthly") else ([], None)
         if _has(con, "thb_victims"):

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.curated import figures
+from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.lib.chart_export import Chart, export_charts
 from pipelines.lib.warehouse import Warehouse
 
@@ -37,7 +38,7 @@ def mmp_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
             f"select {', '.join(figures.MAP_COLUMNS)} from curated.mmp_incidents "
             "where route = 'Central Mediterranean' and lat is not null and dead_and_missing > 0"
         ).df()
-        snapshots = con.execute("select * from curated.source_snapshots where source = 'iom_mmp'").df()
+        snapshots = snapshots_in_use(con, "source = 'iom_mmp'")
     sample = bool(snapshots["sample"].any())
     monthly = figures.central_med_monthly_data(deaths, coverage)
     caption = figures.caption_for(

@@ -70,3 +70,30 @@ def data_covered(snapshots: pd.DataFrame, sources: list[str], *, files: list[str
         producer = next((p for p in group.get("producer", pd.Series(dtype=str)).dropna() if p), source)
         parts.append(f"{producer} data cover {min(first) if first else '?'} to {max(last)}")
     return "; ".join(parts)
+
+
+def snapshots_in_use(con, where: str = "true") -> pd.DataFrame:  # noqa: ANN001
+    """curated.source_snapshots (rows matching `where`) less the Missing Migrants files that feed no month of the
+    published figures (curated.mmp_vintages.months_fed = 0: every month they cover is covered by a newer or
+    fuller file): a chart or key figure cites the files its numbers come from, not every file the build read."""
+    has_vintages = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = 'mmp_vintages' "
+        "and database_name = current_database()"
+    ).fetchall()[0][0]
+    unused = (
+        "and not (source = 'iom_mmp' and file in "
+        "(select source_file from curated.mmp_vintages where months_fed = 0))"
+        if has_vintages
+        else ""
+    )
+    return con.execute(f"select * from curated.source_snapshots where ({where}) {unused}").df()
+
+
+def mmp_files_for_year(con, year: int) -> list[str]:  # noqa: ANN001
+    """The Missing Migrants files that feed the months of `year` (curated.mmp_coverage_monthly)."""
+    rows = con.execute(
+        "select distinct source_file from curated.mmp_coverage_monthly where year(month) = ? "
+        "and source_file is not null order by 1",
+        [year],
+    ).fetchall()
+    return [r[0] for r in rows]

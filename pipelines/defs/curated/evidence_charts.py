@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.defs.curated import evidence_figures as ef
 from pipelines.defs.curated import figures
+from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.lib.chart_export import Chart, export_charts
 from pipelines.lib.warehouse import Warehouse
 
@@ -48,6 +49,7 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     the Missing Migrants source-quality mix by year. Each as HTML, fragment, PNG, SVG, CSV and caption."""
     with warehouse.connect() as con:
         frames = {t: con.execute(f"select {COLUMNS.get(t, '*')} from curated.{t}").df() for t in TABLES}
+        frames["source_snapshots"] = snapshots_in_use(con)
     snapshots = frames["source_snapshots"]
     sample = bool(snapshots["sample"].any())
     arrivals_and_deaths = snapshots[snapshots["source"].isin(["iom_mmp", "unhcr_odp", "italy_moi"])

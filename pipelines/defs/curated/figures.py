@@ -26,6 +26,13 @@ def caption_for(snapshots: pd.DataFrame, note: str = "") -> str:
         accessed = sorted({_date(v) for v in group["accessed"]})
         published = sorted({_date(v) for v in group["published"].dropna()})
         dates = f"accessed {_span(accessed)}" + (f", published {_span(published)}" if published else "")
+        if "data_covers_to" in group.columns and group["data_covers_to"].notna().any():
+            first = (
+                min(_date(v) for v in group["data_covers_from"].dropna())
+                if group["data_covers_from"].notna().any()
+                else "?"
+            )
+            dates += f", data cover {first} to {max(_date(v) for v in group['data_covers_to'].dropna())}"
         parts.append(f"Source: {citation} ({files}, {dates}). Licence: {group['licence'].iloc[0]}.")
     text = " ".join(parts)
     text += " Exact files and checksums: curated.source_snapshots."

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipelines.defs.curated.citations import cite
+from pipelines.defs.curated.citations import cite, mmp_files_for_year
 from pipelines.defs.curated.evidence_charts import latest_complete_year
 
 
@@ -29,16 +29,18 @@ def key_figures(con, snapshots: pd.DataFrame) -> tuple[list[dict], int | None]: 
     includes = row["denominator_includes"]
     note = f"; {row['denominator_note']}" if isinstance(row["denominator_note"], str) else ""
     rate = row["mortality_per_1000"]
+    mmp = mmp_files_for_year(con, year)  # the Missing Migrants files the year's figures come from
+    feeding = snapshots.loc[snapshots["source"] != "iom_mmp", "file"].tolist() + mmp
     figures = [
         {"label": f"Dead and missing on the Central Mediterranean route, {year}",
-         "value": f"{int(row['dead_and_missing']):,}", "citation": cite(snapshots, ["iom_mmp"])},
+         "value": f"{int(row['dead_and_missing']):,}", "citation": cite(snapshots, ["iom_mmp"], files=mmp)},
         {"label": f"Sea arrivals to Italy, {year} ({arrivals_basis})",
          "value": f"{int(arrivals):,}" if arrivals is not None else "not reported",
          "citation": cite(snapshots, [arrivals_source] if arrivals_source else [])},
         {"label": f"Deaths per 1,000 attempted crossings, Central Mediterranean, {year} "
                   f"(denominator: arrivals to {includes}{note})",
          "value": f"{rate:.1f}" if pd.notna(rate) else "n/a",
-         "citation": cite(snapshots, ["iom_mmp", *sources])},
+         "citation": cite(snapshots, ["iom_mmp", *sources], files=feeding)},
     ]  # fmt: skip
     return figures, year
 
