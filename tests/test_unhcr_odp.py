@@ -114,7 +114,8 @@ def test_import_manifest_and_build(paths) -> None:  # noqa: ANN001
     )
     assert codes == {"NIG": "NGA", "ARE": "EGY", "ICO": "CIV", "SDN": "SDN", "OTH": None, "XYZ": None}
     unknown = query(
-        paths.working_db, "select kwargs from meta.validation_results where check_name = 'known_origin_codes'"
+        paths.working_db,
+        "select kwargs from meta.validation_results where check_name = 'known_origin_codes' and level = 'expectation'",
     )
     assert len(unknown) == 1 and "XYZ (Nowhere)" in unknown[0][0]
     assert any(
@@ -134,3 +135,25 @@ def test_text_in_a_count_fails_with_file_and_json_path(paths, tmp_path) -> None:
     assert any(
         "bad.json" in f and "data.timeseries[2].individuals is '3,000 approx.'" in f for f in report.failures
     )
+
+
+def test_a_short_newer_extract_of_a_series_never_blanks_out_the_rest(paths, tmp_path) -> None:  # noqa: ANN001
+    """Two saved responses of the same series (same address): the full history, then a newer extract of two
+    months. Both are read; the newer is preferred where both have the month, the older keeps the months only it
+    has, whichever was imported first."""
+    full = json.loads((HERE / "italy_sea_monthly.json").read_text())
+    extract = tmp_path / "italy_extract.json"
+    extract.write_text(json.dumps({**full, "data": {**full["data"], "timeseries": [
+        {"month": 2, "year": 2019, "individuals": 65}, {"month": 3, "year": 2019, "individuals": 262}]}}))  # fmt: skip
+    assert main(["import", "unhcr_odp", str(extract), "--url", ITALY, "--accessed", "2019-04-30"]) == 0
+    assert main(["import", "unhcr_odp", str(HERE / "italy_sea_monthly.json"), "--url", ITALY,
+                 "--accessed", "2019-03-01"]) == 0  # fmt: skip
+    ok, report = build(
+        paths, selection='key:"raw/unhcr_odp__timeseries" or key:"staging/stg_unhcr_odp__arrivals"'
+    )
+    assert ok, report.failures
+    preferred = dict(query(paths.working_db, "select period_start::varchar, arrivals from staging.stg_unhcr_odp__arrivals "
+                                              "where country_iso3 = 'ITA' and is_preferred"))  # fmt: skip
+    expected = {f"{p['year']}-{p['month']:02d}-01": p["individuals"] for p in full["data"]["timeseries"]}
+    expected.update({"2019-02-01": 65, "2019-03-01": 262})
+    assert preferred == expected

@@ -1,6 +1,8 @@
 -- staging.stg_unhcr_odp__arrivals
 -- Grain: one row per point of a UNHCR portal time series (country x arrival type x frequency x period x file).
--- Overlapping snapshots of the same series: the newest snapshot's point is preferred (is_preferred).
+-- Overlapping snapshots of the same series: for each period the newest snapshot that has the point is preferred
+-- (is_preferred); a period only an older snapshot has keeps its point, so a newer extract of a few months never
+-- blanks out the rest of the series.
 
 with source as (
     select * from raw.unhcr_odp__timeseries

@@ -17,9 +17,29 @@ STG_NATIONALITY = dg.AssetKey(["staging", "stg_unhcr_odp__arrivals_by_nationalit
 POINT_COLUMNS = ["year", "month", "data_date", "unix_timestamp", "individuals"]
 
 
+def _snapshots(warehouse: Warehouse, endpoint: str) -> list[raw_store.Snapshot]:
+    """Every accepted snapshot of every series of `endpoint`: saved responses of one series that cover different
+    periods (a full history, a newer extract of a few months) are all read, and staging prefers, period by
+    period, the newest snapshot that has the point (is_preferred), so a short newer extract never blanks out the
+    periods only an older one covers. A pin (`--snapshot unhcr_odp=FILE`) keeps its series to that one file."""
+    raw_dir = warehouse.paths().raw_dir
+    every = [
+        s
+        for s in raw_store.list_snapshots(raw_dir, read.SOURCE)
+        if s.provenance["entity"].startswith(endpoint + "_")
+    ]
+    pin = warehouse.pin_for(read.SOURCE)
+    if pin:
+        pinned = raw_store.select_snapshot(raw_dir, read.SOURCE, pin)
+        entity = pinned.provenance["entity"]
+        every = [s for s in every if s.provenance["entity"] != entity] + (
+            [pinned] if entity.startswith(endpoint + "_") else []
+        )
+    return sorted(every, key=lambda s: (s.provenance["entity"], s.name))
+
+
 def _load(warehouse: Warehouse, endpoint: str, table: str) -> dg.MaterializeResult:
-    newest = raw_store.newest_by_entity(warehouse.paths().raw_dir, read.SOURCE)
-    chosen = [s for entity, s in sorted(newest.items()) if entity.startswith(endpoint + "_")]
+    chosen = _snapshots(warehouse, endpoint)
     if not chosen:
         raise raw_store.RawStoreError(
             f"{read.SOURCE}: no {endpoint} snapshot in the raw store; run `migration-evidence refresh` or "
@@ -54,8 +74,9 @@ def _load(warehouse: Warehouse, endpoint: str, table: str) -> dg.MaterializeResu
     metadata={"source": read.SOURCE, "entity_prefix": "timeseries_"},
 )
 def raw_unhcr_odp__timeseries(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Every point of the newest saved response of each UNHCR time series (one snapshot per series: endpoint,
-    country, population group, frequency, situation view), values as text, with the series address.
+    """Every point of every saved response of each UNHCR time series (series: endpoint, country, population group,
+    frequency, situation view; several snapshots of one series are all read, staging prefers the newest per
+    period), values as text, with the series address.
 
     Grain: one row per point; `_source_path` is its JSON path in the file (`data.timeseries[12]`, or
     `1.data.timeseries[12]` in the wrapped form, where the series named by `currentSeries` is read)."""
@@ -69,7 +90,8 @@ def raw_unhcr_odp__timeseries(warehouse: Warehouse) -> dg.MaterializeResult:
     metadata={"source": read.SOURCE, "entity_prefix": "origin_"},
 )
 def raw_unhcr_odp__origin(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Every point of the newest saved origin (nationality) response of each destination, values as text."""
+    """Every point of every saved origin (nationality) response of each destination (staging prefers the newest
+    snapshot per period), values as text."""
     return _load(warehouse, "origin", "unhcr_odp__origin")
 
 
