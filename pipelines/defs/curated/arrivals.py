@@ -114,6 +114,11 @@ DOCS = {
             "'others' row. Never add the two sources together. " + CAVEAT
         ),
         "columns": {
+            "source": "Publisher: unhcr_odp (UNHCR portal) or italy_moi (Ministry of the Interior)",
+            "destination_iso3": "Destination country of the arrivals, ISO 3166-1 alpha-3",
+            "is_other": "True for the publisher's row of nationalities it does not list (UNHCR OTH/STA, the ministry's "
+            "'altre')",
+            "source_file": "Stored raw snapshot the row came from (data/raw/<source>/)",
             "nationality_key": "ISO3, or the publisher's code for a non-country row (OTH, STA, OTHERS)",
             "nationality_iso3": "Nationality, ISO 3166-1 alpha-3 (null for others and stateless)",
             "nationality": "Nationality as the publisher names it",

@@ -58,15 +58,22 @@ DOC = {
         "arrivals_denominator": "Denominator of share_of_arrivals_italy: all sea arrivals to Italy in the year "
         "from the same publisher (see arrivals_denominator_basis); for a partial year the part covered; null when "
         "no source covers the year or UNHCR's series has no month of it",
-        "arrivals_denominator_source": "Publisher of arrivals_denominator: italy_moi or unhcr_odp",
+        "arrivals_denominator_source": "Publisher of arrivals_denominator: italy_moi or unhcr_odp; null for a year no "
+        "arrivals source covers (victim rows only)",
         "arrivals_denominator_basis": "What arrivals_denominator counts, in words: the ministry report date and "
-        "listed nationalities, or the UNHCR series months summed and what its listed nationalities add up to",
-        "arrivals_denominator_period_start": "First day the year's nationality figures of arrivals_source cover",
-        "arrivals_denominator_period_end": "Last day the year's nationality figures of arrivals_source cover",
-        "arrivals_listed_nationalities": "Nationalities arrivals_source lists for Italy in the year",
-        "arrivals_listed_total": "Sum of the listed nationalities' arrivals (what the list accounts for)",
+        "listed nationalities, or the UNHCR series months summed and what its listed nationalities add up to; null "
+        "for a year no arrivals source covers",
+        "arrivals_denominator_period_start": "First day the year's nationality figures of arrivals_source cover; null "
+        "for a year no arrivals source covers",
+        "arrivals_denominator_period_end": "Last day the year's nationality figures of arrivals_source cover; null for "
+        "a year no arrivals source covers",
+        "arrivals_listed_nationalities": "Nationalities arrivals_source lists for Italy in the year; null for a year no "
+        "arrivals source covers",
+        "arrivals_listed_total": "Sum of the listed nationalities' arrivals (what the list accounts for); null for a "
+        "year no arrivals source covers",
         "arrivals_not_in_list": "arrivals_denominator - arrivals_listed_total: arrivals of nationalities the "
-        "publisher does not list (ministry: its 'altre'; UNHCR: derived, its own 'Others' row is 0 in 2016-2018)",
+        "publisher does not list (ministry: its 'altre'; UNHCR: derived, its own 'Others' row is 0 in 2016-2018); "
+        "null for a year no arrivals source covers",
         "arrivals_source_file": "Stored snapshot(s) arrivals_italy comes from; null when not listed",
         "detected_victims_italy": "Victims of this citizenship detected in Italy (UNODC GLOTIP, sex and age "
         "Total); null when suppressed ('<5') or not published (victims_status)",
@@ -85,15 +92,17 @@ DOC = {
         "victims_listed_citizenships": "Citizenship rows UNODC publishes for Italy in the year (countries, "
         "'Unknown', former states); null when it publishes no breakdown",
         "victims_listed_total": "Sum of the published citizenship counts of the year (suppressed '<5' rows "
-        "excluded, so a minimum)",
-        "victims_suppressed_citizenships": "Citizenship rows of the year published as '<5'",
+        "excluded, so a minimum); null for a year UNODC gives no citizenship breakdown",
+        "victims_suppressed_citizenships": "Citizenship rows of the year published as '<5'; null for a year UNODC "
+        "gives no citizenship breakdown",
         "victims_listed_share_sum": "victims_listed_total / detected_victims_italy_total: what the published "
         "citizenship shares of the year add up to at least; above 1 the breakdown exceeds the total (the check "
-        "victim_shares_within_total)",
+        "victim_shares_within_total); null for a year UNODC gives no citizenship breakdown",
         "victims_share_explanation": "Why the year's citizenship counts exceed the national total, and who "
         "recorded it (pipelines/defs/curated/nexus_explanations.csv); null when no explanation is recorded",
-        "victims_source_file": "Stored GLOTIP release detected_victims_italy comes from",
-        "victims_source_row": "Sheet row of detected_victims_italy in that release",
+        "victims_source_file": "Stored GLOTIP release detected_victims_italy comes from; null when UNODC lists no "
+        "figure for the nationality and year",
+        "victims_source_row": "Sheet row of detected_victims_italy in that release; null when UNODC lists no figure",
         "eurostat_group": "Eurostat citizenship group: NAT (nationals of the reporting country), "
         "EU27_2020_FOR (other EU citizens), NEU27_2020_FOR (non-EU citizens)",
         "eurostat_group_label": "Eurostat's label of the group; null when Eurostat reports nothing for it",

@@ -45,8 +45,10 @@ DOCS = {
             "indicator": "detected victims (UNODC), registered victims (Eurostat), persons suspected, prosecuted, "
             "convicted, brought into formal contact, offences",
             "dimension": "Breakdown: total, form of exploitation, citizenship, country of repatriation",
-            "category": "Breakdown category as published (GLOTIP free text, Eurostat code)",
-            "category_label": "Category label (GLOTIP as published, Eurostat code label from datasets.toml)",
+            "category": "Breakdown category as published (GLOTIP free text, Eurostat code); null for a total without a "
+            "breakdown",
+            "category_label": "Category label (GLOTIP as published, Eurostat code label from datasets.toml); null when "
+            "category is null",
             "category_iso3": "Citizenship or country of repatriation as ISO3 (GLOTIP; 'Nationals' resolved to the "
             "reporting country); null when not a country or unmapped",
             "sex": "Total, Female, Male, Other, Unknown",
@@ -56,9 +58,12 @@ DOCS = {
             "value_status": "published, suppressed (GLOTIP '<5'), confidential (Eurostat), not available, "
             "conflicting (GLOTIP key with several values), not a count (GLOTIP questionnaire code)",
             "is_suppressed": "True when the publisher withheld the value (GLOTIP '<5', Eurostat confidential)",
-            "suppressed_below": "The bound of a suppressed GLOTIP value: the true value is below it (5)",
-            "flag": "Publisher flag as published: GLOTIP '<5', Eurostat OBS_FLAG (p, e, b, c, u, d…)",
-            "conf_status": "Eurostat CONF_STATUS as published (C confidential, N not for publication…)",
+            "suppressed_below": "The bound of a suppressed GLOTIP value: the true value is below it (5); null when the "
+            "value is not suppressed",
+            "flag": "Publisher flag as published: GLOTIP '<5', Eurostat OBS_FLAG (p, e, b, c, u, d…); null when the "
+            "publisher flags nothing",
+            "conf_status": "Eurostat CONF_STATUS as published (C confidential, N not for publication…); null for GLOTIP "
+            "rows and unflagged Eurostat values",
             "value_published": "The value text as published",
             "release_date": "GLOTIP release date (row 2 of the workbook) or Eurostat LAST UPDATE",
             "source_file": "Stored raw snapshot the row came from (data/raw/<source>/)",
@@ -77,15 +82,30 @@ DOCS = {
             "area_code": "ISO3 of the country (its name where UNODC gives no code) or UNODC area code",
             "change": "changed, added or removed",
             "is_new_year": "The year is later than the last year of the earlier release",
-            "previous_value_published": "Value in the earlier release as published (several values: 'a | b')",
-            "current_value_published": "Value in the release in use as published",
+            "country": "Country or area name as UNODC publishes it; null for the sub-regional aggregate rows of the 2023 "
+            "release, which name no country",
+            "is_aggregate": "True for a UNODC regional or sub-regional aggregate row (never add it to countries)",
+            "indicator": "GLOTIP indicator (detected victims, persons prosecuted, convicted …)",
+            "dimension": "Breakdown: total, by form of exploitation, by citizenship …",
+            "category": "Category within the breakdown as published; null where UNODC leaves it blank",
+            "sex": "Sex as published (Total, Female, Male)",
+            "age": "Age group as published (Total, Adult, Minor …)",
+            "year": "Reference year of the value",
+            "unit": "Unit of measurement as published (Counts, Rate per 100,000 population)",
+            "previous_value_published": "Value in the earlier release as published (several values: 'a | b'); null "
+            "when the key is new in the release in use (change 'added')",
+            "current_value_published": "Value in the release in use as published; null when the key was dropped (change "
+            "'removed')",
             "previous_value": "Earlier value as a number (null when suppressed, conflicting or absent)",
             "current_value": "Current value as a number (null when suppressed, conflicting or absent)",
-            "difference": "current_value - previous_value, when both are numbers",
+            "difference": "current_value - previous_value, when both are numbers; null otherwise (added, removed, suppressed "
+            "or conflicting)",
             "previous_release": "Release date of the earlier release",
             "current_release": "Release date of the release in use",
-            "previous_source_row": "Sheet row in the earlier release's file",
-            "current_source_row": "Sheet row in the release in use",
+            "previous_file": "Stored file of the earlier release; null for an added key",
+            "previous_source_row": "Sheet row in the earlier release's file; null for an added key",
+            "current_file": "Stored file of the release in use; null for a removed key",
+            "current_source_row": "Sheet row in the release in use; null for a removed key",
         },
     },
 }
