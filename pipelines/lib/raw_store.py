@@ -243,12 +243,25 @@ def newest_by_entity(raw_dir: Path, source: str) -> dict[str, Snapshot]:
     return newest
 
 
+def vintage(snapshot: Snapshot) -> tuple[str, str, dt.datetime]:
+    """When a snapshot's figures were current: the publication date the file states, else its access date (then
+    the access date and landing time break ties). Ordering by it, the newest vintage does not depend on the order
+    files were imported in."""
+    provenance = snapshot.provenance
+    return (
+        str(provenance.get("published") or provenance["accessed"]),
+        provenance["accessed"],
+        landed_at(snapshot),
+    )
+
+
 def select_snapshot(
-    raw_dir: Path, source: str, pin: str | None = None, entity: str | None = None
+    raw_dir: Path, source: str, pin: str | None = None, entity: str | None = None, *, by_vintage: bool = False
 ) -> Snapshot:
     """The newest accepted snapshot (of `entity`, when given), or the one named by `pin` (stored name, original
     name or sha256 prefix). A pin naming a file of another entity of the same source leaves this entity on
-    its newest snapshot."""
+    its newest snapshot. Newest: the latest access date; with `by_vintage`, the latest `vintage` (a colleague's
+    older copy imported today does not replace a newer release)."""
     every = list_snapshots(raw_dir, source)
     snapshots = [s for s in every if entity is None or s.provenance.get("entity", "all") == entity]
     if pin:
@@ -270,7 +283,7 @@ def select_snapshot(
             f"{what}: no snapshot in {source_dir(raw_dir, source)}; "
             f"run `migration-evidence import {source} FILE` or `migration-evidence refresh`"
         )
-    return snapshots[-1]
+    return max(snapshots, key=vintage) if by_vintage else snapshots[-1]
 
 
 def select_snapshots(raw_dir: Path, source: str, pin: str | None = None) -> list[Snapshot]:

@@ -48,8 +48,12 @@ class Warehouse(dg.ConfigurableResource):
                 return pin.strip()
         return None
 
-    def snapshot(self, source: str, entity: str | None = None) -> raw_store.Snapshot:
-        return raw_store.select_snapshot(self.paths().raw_dir, source, self.pin_for(source), entity)
+    def snapshot(
+        self, source: str, entity: str | None = None, *, by_vintage: bool = False
+    ) -> raw_store.Snapshot:
+        return raw_store.select_snapshot(
+            self.paths().raw_dir, source, self.pin_for(source), entity, by_vintage=by_vintage
+        )
 
     def snapshots(self, source: str) -> list[raw_store.Snapshot]:
         """Every accepted snapshot of `source` (its vintages are combined by coverage), or the pinned one."""

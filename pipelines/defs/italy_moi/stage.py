@@ -18,9 +18,12 @@ SOURCE = read.SOURCE
 
 
 def load_raw(warehouse: Warehouse, entity: str) -> dg.MaterializeResult:
-    """Loads the newest snapshot of `entity` as text into its raw table and records which file it was."""
+    """Loads the newest snapshot of `entity` as text into its raw table and records which file it was. Newest by
+    vintage: the latest ministry report the file converts (its publication date), else its access date, so an
+    older copy imported later never replaces a newer conversion (onData's files are cumulative: the newest holds
+    every earlier report)."""
     read.refuse_unrecognised(warehouse.paths().raw_dir)
-    snapshot = warehouse.snapshot(SOURCE, entity=entity)
+    snapshot = warehouse.snapshot(SOURCE, entity=entity, by_vintage=True)
     table = FILES[entity][1]
     with rejecting(snapshot):
         frame = read.read_snapshot(snapshot, entity)
