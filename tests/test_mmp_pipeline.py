@@ -105,8 +105,12 @@ def test_published_database_documents_itself(built) -> None:  # noqa: ANN001
     assert column[0][0].startswith("Line (CSV)")
     parquet = sorted(p.name for p in (built.curated_dir / "parquet").glob("*.parquet"))
     assert parquet == [
-        "deaths_by_route_month.parquet", "mmp_coverage_monthly.parquet", "mmp_incidents.parquet",
-        "mmp_vintages.parquet", "source_snapshots.parquet", "validation_results.parquet",
+        "deaths_by_route_month.parquet",
+        "mmp_coverage_monthly.parquet",
+        "mmp_incidents.parquet",
+        "mmp_vintages.parquet",
+        "source_snapshots.parquet",
+        "validation_results.parquet",
     ]
 
 

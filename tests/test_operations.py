@@ -102,7 +102,9 @@ def test_a_source_is_stale_when_its_newest_snapshot_is_older_than_its_limit(path
 
 
 def test_every_raw_asset_has_a_warn_only_freshness_check() -> None:
-    raw = {k for k in GRAPH.get_all_asset_keys() if k.path[0] == "raw" and not k.path[1].endswith("_previous")}
+    raw = {
+        k for k in GRAPH.get_all_asset_keys() if k.path[0] == "raw" and not k.path[1].endswith("_previous")
+    }
     checked = {c.asset_key for c in GRAPH.asset_check_keys if c.name == CHECK_NAME}
     assert raw == checked
     for key in raw:

@@ -60,10 +60,16 @@ def test_demo_build_labels_every_output_as_sample(paths) -> None:  # noqa: ANN00
         )
     )
     assert [got[y] for y in range(2014, 2025)] == PUBLISHED
-    views = dict(query(paths.published_db, "select view_name, comment from duckdb_views() where schema_name = 'curated'"))
+    views = dict(
+        query(
+            paths.published_db, "select view_name, comment from duckdb_views() where schema_name = 'curated'"
+        )
+    )
     assert set(views) == {"central_med_yearly", "route_comparison_latest", "italy_top_nationalities_yearly",
                           "trafficking_italy_detected_victims"} and all(views.values())  # fmt: skip
-    yearly = dict(query(paths.published_db, "select year, dead_and_missing::int from curated.central_med_yearly"))
+    yearly = dict(
+        query(paths.published_db, "select year, dead_and_missing::int from curated.central_med_yearly")
+    )
     assert [yearly[y] for y in range(2014, 2025)] == PUBLISHED
     for chart in ("central_med_dead_missing_monthly", "central_med_incident_map"):
         folder = paths.charts_dir / chart
