@@ -187,7 +187,9 @@ def test_a_build_with_the_helper_makes_what_a_build_without_it_makes(
     assert len(with_helper["curated.validation_results"]) > 30
 
     def rows(frame: pd.DataFrame, setting: str) -> list[str]:  # less times; paths relative to the build
-        kept = [c for c in frame.columns if not pd.api.types.is_datetime64_any_dtype(frame[c]) and c != "run_id"]
+        kept = [
+            c for c in frame.columns if not pd.api.types.is_datetime64_any_dtype(frame[c]) and c != "run_id"
+        ]
         root = str(tmp_path / setting)
         return sorted(repr(row).replace(root, "<build>") for row in frame[kept].itertuples(index=False))
 

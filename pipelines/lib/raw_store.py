@@ -147,7 +147,9 @@ def land(
         entity = info.entity_of(file, original, stands_for)
     except ValueError as exc:
         raise RawStoreError(str(exc)) from None
-    accessed = accessed or info.accessed_from_name(original) or dt.date.today()
+    from_name = None if accessed else info.accessed_from_name(original)
+    accessed_basis = "stated" if accessed else ("file name" if from_name else "import date")
+    accessed = accessed or from_name or dt.date.today()
     published, basis = info.published_from_file(file)
     digest = sha256_of(file)
     target_dir = source_dir(raw_dir, info.name)
@@ -171,6 +173,7 @@ def land(
         ),
         "landing_page_url": info.landing_page_url,
         "accessed": accessed.isoformat(),
+        "accessed_basis": accessed_basis,
         "published": published.isoformat() if published else None,
         "published_basis": basis,
         "licence": info.licence,

@@ -2,8 +2,9 @@
 -- Grain: one row per calendar month from the first month any Missing Migrants snapshot in use covers to the
 -- last. Says which snapshot feeds the month and how much of it that snapshot covers.
 -- Choice: among the snapshots whose coverage (1 January of their earliest incident year to their latest
--- incident date) includes the whole month, the newest vintage (publisher's date, else extract date, else last
--- date covered); ties go to the later coverage end, then the sha256, so import order never matters. When no
+-- incident date) includes the whole month, the newest vintage (publisher's date, else extract date, else a stated
+-- download date, else last date covered); ties go to the later coverage end, then the sha256, so import order
+-- never matters. When no
 -- snapshot covers the whole month, the one covering most days of it (the month is then partial). A month no
 -- snapshot covers has no source_file and 0 days covered: its figures are not reported (null), never 0.
 

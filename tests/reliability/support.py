@@ -17,7 +17,7 @@ from pipelines.lib.sources import get_source
 from pipelines.settings import Paths, resolve_paths
 
 # Columns that hold the time of the build, not data: left out of content digests (idempotence, kills).
-BUILD_TIME_COLUMNS = frozenset({"loaded_at", "checked_at", "built_at", "landed_at", "published_at"})
+BUILD_TIME_COLUMNS = frozenset({"loaded_at", "checked_at", "built_at", "landed_at", "published_at", "run_id"})
 # A day after every access date of the sample, so a generated file is always the source's newest snapshot.
 NEWEST = dt.date(2026, 1, 15)
 

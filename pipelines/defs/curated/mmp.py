@@ -65,7 +65,8 @@ DOCS: dict[str, dict] = {
             "One row per calendar month from the first to the last month any Missing Migrants snapshot in use "
             "covers: which snapshot feeds the month and how much of it it covers. A snapshot covers 1 January of "
             "its earliest incident year to its latest incident date. For each month the newest vintage (the "
-            "publisher's date for the file, else the extract date in the download's name, else the last date its "
+            "publisher's date for the file, else the extract date in the download's name, else the download date when "
+            "it was stated (a live download, --accessed), else the last date its "
             "data cover) among those covering the whole month wins; ties go to the later coverage end, then the "
             "sha256, so the order files were imported in never matters. With no snapshot covering the whole "
             "month, the one covering most of its days feeds it and the month is partial. A month no snapshot "
@@ -78,7 +79,7 @@ DOCS: dict[str, dict] = {
             "original_name": "The chosen snapshot's file name as downloaded or imported; null when no snapshot covers the month",
             "vintage_date": "When the chosen snapshot's figures were current (see vintage_basis); null when none",
             "vintage_basis": "Where vintage_date comes from: the publisher's date, the extract date in the file "
-            "name, or the last date the data cover; null when no snapshot covers the month",
+            "name, a stated download date, or the last date the data cover; null when no snapshot covers the month",
             "snapshot_data_from": "First date the chosen snapshot covers (1 January of its earliest incident year); null when none covers the month",
             "snapshot_data_to": "Last date the chosen snapshot covers (its latest incident date); null when none covers the month",
             "days_covered": "Days of the month within the chosen snapshot's coverage; 0 when no snapshot covers it",
@@ -105,8 +106,8 @@ DOCS: dict[str, dict] = {
             "data_from": "First date the snapshot covers: 1 January of its earliest incident year",
             "data_to": "Last date the snapshot covers: its latest incident date",
             "vintage_date": "When the snapshot's figures were current (see vintage_basis)",
-            "vintage_basis": "The publisher's date for the file, the extract date in its name, or (neither stated) "
-            "the last date its data cover",
+            "vintage_basis": "The publisher's date for the file, the extract date in its name, the download date when "
+            "it was stated, or (none stated) the last date its data cover",
             "months_fed": "Months of curated.mmp_coverage_monthly this snapshot feeds",
             "first_month_fed": "First month it feeds; null when it feeds none",
             "last_month_fed": "Last month it feeds; null when it feeds none",

@@ -67,7 +67,9 @@ def raw_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
 
 def vintage_date(snapshot: raw_store.Snapshot, data_to: object) -> tuple[object, str]:
     """When a snapshot's figures were current: the publisher's own date for the file, else the extract date that
-    portal downloads stamp in their file name, else (the publisher states none) the last date its data cover."""
+    portal downloads stamp in their file name, else the date it was downloaded when that was stated (a live
+    download, `--accessed`), else (nothing states one; an import date says nothing about the data) the last date
+    its data cover."""
     provenance = snapshot.provenance
     if provenance.get("published"):
         basis = provenance.get("published_basis") or "publication date"
@@ -75,6 +77,8 @@ def vintage_date(snapshot: raw_store.Snapshot, data_to: object) -> tuple[object,
     stamped = date_in_name(provenance.get("original_name") or "")
     if stamped is not None:
         return stamped, "extract date in the download's file name"
+    if provenance.get("accessed_basis") == "stated" or provenance.get("arrival") == "live":
+        return dt.date.fromisoformat(provenance["accessed"]), "download date stated when the file was stored"
     return data_to, "last date the data cover (the publisher states no date)"
 
 
@@ -136,7 +140,8 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
     labels kept in `routes_published`-style lists; multi-valued cells are kept as lists, the first
     value exposed as the primary one (source quality: the highest grade listed). A snapshot's coverage runs
     from 1 January of its earliest incident year to its latest incident date; its vintage date is the
-    publisher's date for the file, else the extract date in the download's name, else that last date.
+    publisher's date for the file, else the extract date in the download's name, else the download date when it
+    was stated (a live download, `--accessed`), else that last date.
     """
     raw_dir = warehouse.paths().raw_dir
     with warehouse.connect() as con:

@@ -22,9 +22,20 @@ def load_raw(warehouse: Warehouse, entity: str) -> dg.MaterializeResult:
     vintage: the latest ministry report the file converts (its publication date), else its access date, so an
     older copy imported later never replaces a newer conversion (onData's files are cumulative: the newest holds
     every earlier report)."""
-    read.refuse_unrecognised(warehouse.paths().raw_dir)
+    raw_dir = warehouse.paths().raw_dir
+    read.refuse_unrecognised(raw_dir)
     snapshot = warehouse.snapshot(SOURCE, entity=entity, by_vintage=True)
     table = FILES[entity][1]
+    # Files of this entity stored after the one used but of an older vintage are read too: one that cannot be
+    # read fails the build and is marked rejected (never silently passed over); one that can is named below.
+    passed_over = []
+    for later in raw_store.list_snapshots(raw_dir, SOURCE):
+        if later.provenance.get("entity") == entity and raw_store.landed_at(later) > raw_store.landed_at(
+            snapshot
+        ):
+            with rejecting(later):
+                read.read_snapshot(later, entity)
+            passed_over.append(later.name)
     with rejecting(snapshot):
         frame = read.read_snapshot(snapshot, entity)
     frame["_source_file"] = snapshot.name
@@ -35,7 +46,12 @@ def load_raw(warehouse: Warehouse, entity: str) -> dg.MaterializeResult:
         meta.record_snapshot(con, snapshot, table, entity, len(frame))
         metadata = table_metadata(con, table, preview_rows=3)
     return dg.MaterializeResult(
-        metadata={**metadata, **snapshot_metadata(snapshot), "entity": entity},
+        metadata={
+            **metadata,
+            **snapshot_metadata(snapshot),
+            "entity": entity,
+            "older_vintages_stored_later": dg.MetadataValue.json(passed_over),
+        },
         data_version=dg.DataVersion(snapshot.provenance["sha256"]),
     )
 
