@@ -61,3 +61,41 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def real_everything_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, str]:
+    """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
+    ../shared/data imported into one data directory (all Missing Migrants CSV files, the UNHCR manifest, the
+    ministry's three files, both GLOTIP releases) and built with `migration-evidence build --offline --no-images`,
+    as a new user would. Returns the paths and what the build printed. Tests must not build into it again."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("real_everything")
+    paths = resolve_paths(root / "data", root / "reports")
+    shared = require_shared()
+    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
+               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
+    imports = [
+        ["iom_mmp", *(str(p) for p in sorted((shared / "mmp").glob("*.csv")))],
+        ["unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json")],
+        [
+            "italy_moi",
+            *(
+                str(shared / "italy_moi" / f)
+                for f in ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv")
+            ),
+        ],  # fmt: skip
+        ["unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))],
+    ]
+    for command in [*(["import", *i] for i in imports), ["build", "--offline", "--no-images"]]:
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return paths, done.stderr
+
+
+@pytest.fixture(scope="session")
+def real_everything(real_everything_built: tuple[Paths, str]) -> Paths:
+    return real_everything_built[0]

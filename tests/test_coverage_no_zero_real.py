@@ -14,8 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.cli import main
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.conftest import require_shared
 from tests.published_figures import MMP_CENTRAL_MED_2014_2024
 
@@ -81,33 +80,9 @@ def arrivals_covered_months() -> dict[tuple[str, str], set[dt.date]]:
 
 
 @pytest.fixture(scope="module")
-def real_build(tmp_path_factory):  # noqa: ANN201
-    import os
-
-    from pipelines.settings import resolve_paths
-
-    root = tmp_path_factory.mktemp("coverage_real")
-    paths = resolve_paths(root / "data", root / "reports")
-    keys = ("MIGRATION_DATA_DIR", "MIGRATION_REPORTS_DIR", "DAGSTER_HOME")
-    old = {k: os.environ.get(k) for k in keys}
-    os.environ.update(
-        {keys[0]: str(paths.data_dir), keys[1]: str(paths.reports_dir), keys[2]: str(root / "dh")}
-    )
-    try:
-        shared = require_shared()
-        assert main(["import", "iom_mmp", *(str(p) for p in sorted((shared / "mmp").glob("*.csv")))]) == 0
-        assert main(["import", "unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json")]) == 0
-        assert main(["import", "italy_moi", *(str(shared / "italy_moi" / f) for f in
-                     ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv"))]) == 0  # fmt: skip
-        ok, report = build(paths)
-        assert ok, report.failures
-        yield paths
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def real_build(real_everything):  # noqa: ANN001, ANN201
+    """Every real snapshot imported together and built once (tests/conftest.py)."""
+    return real_everything
 
 
 def _months_of(days: set[dt.date]) -> tuple[set[dt.date], set[dt.date]]:

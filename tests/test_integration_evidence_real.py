@@ -8,54 +8,16 @@ import json
 
 import pytest
 
-from pipelines.cli import main
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.conftest import require_shared
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def real_build(tmp_path_factory):  # noqa: ANN201
-    import os
-
-    from pipelines.settings import resolve_paths
-
-    root = tmp_path_factory.mktemp("real")
-    paths = resolve_paths(root / "data", root / "reports")
-    old = {k: os.environ.get(k) for k in ("MIGRATION_DATA_DIR", "MIGRATION_REPORTS_DIR")}
-    os.environ["MIGRATION_DATA_DIR"], os.environ["MIGRATION_REPORTS_DIR"] = (
-        str(paths.data_dir),
-        str(paths.reports_dir),
-    )
-    try:
-        shared = require_shared()
-        assert (
-            main(
-                [
-                    "import",
-                    "iom_mmp",
-                    str(shared / "mmp" / "Missing_Migrants_Global_Figures_allData_2025-05-05.csv"),
-                ]
-            )
-            == 0
-        )
-        assert main(["import", "unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json")]) == 0
-        assert main(["import", "italy_moi", *(str(shared / "italy_moi" / f) for f in
-                     ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv"))]) == 0  # fmt: skip
-        assert (
-            main(["import", "unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))])
-            == 0
-        )
-        ok, report = build(paths)
-        assert ok, report.failures
-        yield paths
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def real_build(real_everything):  # noqa: ANN001, ANN201
+    """Every real snapshot imported together and built once (tests/conftest.py)."""
+    return real_everything
 
 
 def independent_2016() -> tuple[int, int, int]:

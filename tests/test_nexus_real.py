@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import defaultdict
 from functools import cache
 
 import pycountry
 import pytest
 
-from pipelines.cli import main
-from pipelines.settings import resolve_paths
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.conftest import require_shared
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -25,32 +22,9 @@ ITALY_DETECTED_2022 = 2146  # UNODC, as listed in ../shared/data/README.md
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):  # noqa: ANN001, ANN201
-    root = tmp_path_factory.mktemp("nexus_real")
-    paths = resolve_paths(root / "data", root / "reports")
-    old = {k: os.environ.get(k) for k in ("MIGRATION_DATA_DIR", "MIGRATION_REPORTS_DIR")}
-    os.environ["MIGRATION_DATA_DIR"], os.environ["MIGRATION_REPORTS_DIR"] = (
-        str(paths.data_dir),
-        str(paths.reports_dir),
-    )
-    try:
-        shared = require_shared()
-        assert main(["import", "unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json")]) == 0
-        assert main(["import", "italy_moi", *(str(shared / "italy_moi" / f) for f in
-                     ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv"))]) == 0  # fmt: skip
-        assert (
-            main(["import", "unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))])
-            == 0
-        )
-        ok, report = build(paths)
-        assert ok, report.failures
-        yield paths
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def real(real_everything):  # noqa: ANN001, ANN201
+    """Every real snapshot imported together and built once (tests/conftest.py)."""
+    return real_everything
 
 
 def nexus(paths, where: str = "true") -> list[dict]:  # noqa: ANN001

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.status import collect
-from tests.conftest import ROOT, require_shared
+from tests.conftest import ROOT
 
 CHECK = r"[a-z_]+/[a-z0-9_]+:[a-z0-9_]+"
 
@@ -37,9 +37,9 @@ def _printed(log: str) -> tuple[int, set[str]]:
     return run, failed
 
 
-def _consistent(paths) -> tuple[set[str], dict[str, str]]:  # noqa: ANN001
-    """Builds, then compares the four accounts; returns the checks not passed and their severities."""
-    log = _cli(paths, "build", "--offline", "--no-images").stderr
+def _consistent(paths, log: str) -> tuple[set[str], dict[str, str]]:  # noqa: ANN001
+    """Compares the four accounts of a build that printed `log`; returns the checks not passed and their
+    severities."""
     run, printed = _printed(log)
 
     con = duckdb.connect(str(paths.published_db), read_only=True)
@@ -76,7 +76,7 @@ def _consistent(paths) -> tuple[set[str], dict[str, str]]:  # noqa: ANN001
 @pytest.mark.slow
 def test_the_sample_build_reports_the_same_failed_checks_everywhere(paths) -> None:  # noqa: ANN001
     _cli(paths, "sample")
-    failed, severity = _consistent(paths)
+    failed, severity = _consistent(paths, _cli(paths, "build", "--offline", "--no-images").stderr)
     assert failed  # the sample's reconciliation gap warns on purpose
     assert {severity[name] for name in failed} == {"warn"}  # an error failure would not have published
 
@@ -88,14 +88,10 @@ NATIONAL_TOTALS = "staging/stg_unodc_glotip__country_values:national_totals_cons
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_the_real_snapshots_report_the_three_warn_failures_everywhere(paths) -> None:  # noqa: ANN001
-    shared = require_shared()
-    _cli(paths, "import", "iom_mmp", *sorted(str(p) for p in (shared / "mmp").glob("*.csv")))
-    _cli(paths, "import", "unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json"))
-    _cli(paths, "import", "italy_moi", *(str(shared / "italy_moi" / n) for n in
-                                         ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv")))  # fmt: skip
-    _cli(paths, "import", "unodc_glotip", *sorted(str(p) for p in (shared / "glotip").glob("*.xlsx")))
-    failed, severity = _consistent(paths)
+def test_the_real_snapshots_report_the_three_warn_failures_everywhere(real_everything_built) -> None:  # noqa: ANN001
+    """Every real snapshot imported and built through the command line (tests/conftest.py)."""
+    paths, log = real_everything_built
+    failed, severity = _consistent(paths, log)
     # the publishers' own figures disagree: the ministry's year-to-date totals fall between reports, UNHCR and
     # the ministry differ by more than the tolerance, and GLOTIP national totals fall below their breakdowns
     assert {RECONCILIATION, YEAR_TO_DATE, NATIONAL_TOTALS} <= failed
