@@ -198,3 +198,20 @@ def test_mmp_monthly_chart_fills_covered_months_with_zero_and_leaves_uncovered_e
         "No Missing Migrants snapshot covers 2019-12: no data (a gap, not 0). Partly covered months (a minimum): "
         "2020-02."
     )
+
+
+def test_no_data_bands_carry_one_label_each_kind_and_no_placeholder_text() -> None:
+    import plotly.graph_objects as go
+
+    from pipelines.defs.curated.figures import add_no_data_bands
+
+    figure = go.Figure()
+    spans = [
+        (pd.Timestamp("2025-05-01"), pd.Timestamp("2026-01-01")),
+        (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-09-01")),
+    ]
+    add_no_data_bands(figure, spans, "no data: dead and missing")
+    add_no_data_bands(figure, spans[:1], "no data: arrivals", "bottom left")
+    texts = [a.text for a in figure.layout.annotations]
+    assert sorted(texts) == ["no data: arrivals", "no data: dead and missing"]
+    assert len(figure.layout.shapes) == 3

@@ -74,7 +74,9 @@ def build_central_med_arrivals_deaths(data: pd.DataFrame, *, sample: bool = Fals
             mode="markers", marker={"color": "#D55E00", "symbol": "circle-open", "size": 9}, secondary_y=True,
         )  # fmt: skip
     add_no_data_bands(figure, no_data_spans(data["month"], deaths.isna()), "no data: dead and missing")
-    add_no_data_bands(figure, no_data_spans(data["month"], arrivals.isna()), "no data: arrivals")
+    add_no_data_bands(
+        figure, no_data_spans(data["month"], arrivals.isna()), "no data: arrivals", "bottom left"
+    )
     figure.update_layout(
         template=TEMPLATE,
         title=_title("Central Mediterranean: arrivals and deaths by month", sample),

@@ -87,15 +87,26 @@ def no_data_spans(months: pd.Series, missing: pd.Series) -> list[tuple[pd.Timest
 
 
 def add_no_data_bands(
-    figure: go.Figure, spans: list[tuple[pd.Timestamp, pd.Timestamp]], label: str, **where: object
+    figure: go.Figure,
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]],
+    label: str,
+    position: str = "top left",
+    **where: object,
 ) -> None:
-    """A grey band over each span, the first one labelled (a gap in the data, never a value of 0)."""
+    """A grey band over each span, the first one labelled at `position` (a gap in the data, never a value of 0;
+    two kinds of band on one chart take different positions so their labels never overlap)."""
     for index, (start, end) in enumerate(spans):
-        figure.add_vrect(
-            x0=start, x1=end, fillcolor=NO_DATA_COLOR, line_width=0, layer="below",
-            annotation_text=label if index == 0 else None, annotation_position="top left",
-            annotation_font={"size": 10, "color": "#555"}, **where,
+        # annotation arguments only on the labelled band: Plotly writes "new text" for a band given a position
+        # without a text
+        label_args = (
+            {"annotation_text": label, "annotation_position": position,
+             "annotation_font": {"size": 10, "color": "#555"}}
+            if index == 0
+            else {}
         )  # fmt: skip
+        figure.add_vrect(
+            x0=start, x1=end, fillcolor=NO_DATA_COLOR, line_width=0, layer="below", **label_args, **where
+        )
 
 
 def as_counts(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
