@@ -55,8 +55,10 @@ demo: setup
 	@echo "  brief:    $(DEMO_REPORTS)/index.html  (validation: $(DEMO_REPORTS)/validation/index.html)"
 	@echo "  charts:   $(DEMO_REPORTS)/charts/"
 
+# Test files spread over the cores (whole files, so a module's shared build is made once); the reliability suite
+# stays on one process: its kill campaign and concurrent readers time themselves against the machine.
 test: setup
-	$(RUN) pytest -m "not reliability"
+	$(RUN) pytest -m "not reliability" -n auto --dist loadfile
 
 # Bad inputs, kills, concurrent readers, network faults, idempotence, security; prints its figures.
 reliability: setup
