@@ -3,6 +3,13 @@ expectations' own columns; counts as pandas counts them."""
 
 from __future__ import annotations
 
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,3 +112,95 @@ def test_in_parts_fetches_each_column_group_and_keeps_the_order(monkeypatch: pyt
     parts = gx_runner.run_suite_in_parts("parts", fetch, EXPECTATIONS, len(frame), frame.columns)
     assert None not in fetched and len(fetched) == 5 and max(len(c) for c in fetched) == 2
     assert parts.rows == whole.rows and parts.success is whole.success is False
+
+
+def _assigned_module_attributes(source: str) -> list[str]:
+    """Every `module.attribute = …` (or `del`, augmented assignment), `setattr(…)` or `sys.modules[…] = …` in
+    `source` whose target is a module the source imports."""
+    tree = ast.parse(source)
+    modules = {"sys", "importlib"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            modules.update(alias.asname or alias.name for alias in node.names)
+    found = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign | ast.Delete):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("setattr", "delattr")
+        ):
+            found.append(f"line {node.lineno}: {node.func.id}(…)")
+        for target in targets:
+            base = target
+            while isinstance(base, ast.Attribute | ast.Subscript):
+                base = base.value
+            if target is not base and isinstance(base, ast.Name) and base.id in modules:
+                found.append(f"line {node.lineno}: {ast.unparse(target)}")
+    return found
+
+
+@pytest.mark.parametrize("path", ["pipelines/lib/gx_runner.py", "pipelines/lib/checks.py"])
+def test_no_library_module_is_patched_in_the_source(path: str) -> None:
+    source = (Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8")
+    assert _assigned_module_attributes(source) == []
+    for patch in ("HASH_THRESHOLD", "LazyLoader", "sys.modules[", "import great_expectations._"):
+        assert patch not in source, patch
+    assert _assigned_module_attributes(
+        "import a.b\na.b.c = 1\nsetattr(a, 'c', 2)\nimport sys\nsys.modules['x'] = a\n"
+    )
+
+
+LIBRARY_MODULES_UNTOUCHED = """
+import json, sys
+import pandas as pd
+import great_expectations as gx
+
+# GX's own first use (its lazily set module state) happens before the snapshot
+context = gx.get_context(mode="ephemeral")
+batch = context.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b")
+batch.get_batch(batch_parameters={"dataframe": pd.DataFrame({"x": [1]})}).validate(
+    gx.expectations.ExpectColumnValuesToNotBeNull(column="x"))
+
+
+def snapshot():
+    return {name: {k: id(v) for k, v in list(vars(module).items())}
+            for name, module in list(sys.modules.items()) if module is not None
+            and not name.startswith(("pipelines", "__main__"))}
+
+
+before = snapshot()
+from pipelines.lib import gx_runner
+from pipelines.lib.gx_runner import Expectation
+
+result = gx_runner.run_suite_here("untouched", pd.DataFrame({"x": [1, 2, None]}),
+                                  [Expectation("ExpectColumnValuesToNotBeNull", {"column": "x"}, "warn")])
+after = snapshot()
+changed = sorted(f"{name}.{key}" for name, attributes in before.items() for key, value in attributes.items()
+                 if after.get(name, {}).get(key) != value)
+print(json.dumps({"changed": changed, "unexpected": result.rows[0]["unexpected_count"]}))
+"""
+
+
+def test_a_suite_leaves_every_library_module_untouched() -> None:
+    """In a fresh process: after GX's import and a first validation of its own, running a suite through gx_runner
+    rebinds no attribute of any module already imported (the source test above covers lazy loading)."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_MODULES_UNTOUCHED],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"changed": [], "unexpected": 1}

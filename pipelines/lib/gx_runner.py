@@ -1,21 +1,20 @@
-"""Runs a Great Expectations 1.x suite on a DataFrame read back from DuckDB.
+"""Runs a Great Expectations 1.x suite on a DataFrame read back from DuckDB, on GX's public API only.
 
-GX is imported inside the function: it takes seconds to import and only checks need it.
+GX is imported inside the function: it takes seconds to import and only checks need it (`preload` imports it on a
+background thread). One ephemeral Data Context, with one pandas data source, data asset and whole-dataframe batch
+definition, is built once per process and reused by every suite; each suite runs as a `ValidationDefinition`
+with the frame as its `batch_parameters`, so GX loads the batch once (a `Batch.validate` loads it a second time).
+GX fingerprints every pandas batch it loads (an md5 of the whole frame): loading each batch once halves that.
 GX is handed only the columns the expectations name (when every expectation names its columns), and on large
 frames each group of expectations only its own columns (`SPLIT_ROWS`): GX copies the whole frame it is given
-when it filters rows, and would fingerprint it by hashing every value (switched off in `_import_gx`; list
-columns such as `cleaning_notes` made that hash pickle every row). The results are the same: each expectation
-sees the same column values.
-Two modules GX imports only for expectations this project does not use (scipy.stats for the KL-divergence
-and KS-test expectations, altair for their renderers) are registered to load on first use instead: about a
-third of GX's import time.
+when it filters rows, and hashes all of it (list columns such as `cleaning_notes` made that hash pickle every
+row). The results are the same: each expectation sees the same column values.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import itertools
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -119,41 +118,59 @@ def run_suite_in_parts(
     return SuiteResult(all(r["success"] for r in merged if r["severity"] == "error"), merged)
 
 
-LOADED_ON_FIRST_USE = ("scipy.stats", "altair")
-
-
-def _load_on_first_use(name: str) -> None:
-    """Registers `name` so that it is executed when an attribute of it is first used (importlib's LazyLoader);
-    does nothing when it is already imported or cannot be found."""
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    if parent and parent in sys.modules:
-        setattr(sys.modules[parent], child, module)
-
-
 def _import_gx():  # noqa: ANN202 - the great_expectations module
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    if "great_expectations" not in sys.modules:
-        for name in LOADED_ON_FIRST_USE:
-            _load_on_first_use(name)
     import great_expectations
-    from great_expectations.execution_engine import pandas_execution_engine
 
-    # GX fingerprints every pandas batch under this size with an md5 of the whole frame, twice per suite
-    # (2.5 s at 1.9 million rows); the fingerprint only labels the batch, which this project never reads.
-    pandas_execution_engine.HASH_THRESHOLD = 0
     return great_expectations
+
+
+@dataclass
+class _Runtime:
+    """The process's ephemeral Data Context and the batch definition every suite's frame is passed to."""
+
+    context: object
+    batch_definition: object
+
+
+_RUNTIME: _Runtime | None = None
+_RUN_NUMBERS = itertools.count(1)
+
+
+def _runtime() -> _Runtime:
+    """The ephemeral Data Context of this process, built on first use (callers hold `_SUITE_LOCK`)."""
+    global _RUNTIME
+    if _RUNTIME is None:
+        gx = _import_gx()
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = {"globally": False}
+        source = context.data_sources.add_pandas("gx_runner_frames")
+        definition = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole_frame")
+        _RUNTIME = _Runtime(context, definition)
+    return _RUNTIME
+
+
+def _validate(name: str, frame: pd.DataFrame, expectations: list[tuple[int, Expectation]]) -> list:
+    """GX's outcomes of `expectations` (each with its index, kept in its meta) on `frame`: the suite and its
+    validation definition are added to the context for the run and removed after it."""
+    gx = _import_gx()
+    runtime = _runtime()
+    unique = f"{name}-{next(_RUN_NUMBERS)}"
+    suite = gx.ExpectationSuite(name=unique)
+    for index, item in expectations:
+        suite.add_expectation(getattr(gx.expectations, item.type)(**item.kwargs, meta={"index": index}))
+    suite = runtime.context.suites.add(suite)
+    try:
+        definition = runtime.context.validation_definitions.add(
+            gx.ValidationDefinition(name=unique, data=runtime.batch_definition, suite=suite)
+        )
+        try:
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        finally:
+            runtime.context.validation_definitions.delete(unique)
+    finally:
+        runtime.context.suites.delete(unique)
+    return list(result.results)
 
 
 def _vectorisable(frame: pd.DataFrame, expectations: list[Expectation]) -> pd.DataFrame:
@@ -194,21 +211,23 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+# GX keeps module-level state (the current project's context among it): a build running steps on several
+# threads validates one suite at a time. The suites are Python throughout, so this costs no parallelism.
+_SUITE_LOCK = threading.Lock()
+
+
 def preload(freeze: bool = False) -> None:
-    """Imports GX on a background thread (about 1.5 s), so the first check of a run does not wait for all of it;
-    with `freeze` (the helper process), then freezes the imported objects (`helper_process.freeze_imported`)."""
+    """Imports GX and builds the process's Data Context on a background thread (about 2.5 s), so the first check
+    of a run does not wait for all of it; with `freeze` (the helper process), then freezes the imported objects
+    (`helper_process.freeze_imported`)."""
 
     def load() -> None:
-        _import_gx()
+        with _SUITE_LOCK:
+            _runtime()
         if freeze:
             helper_process.freeze_imported()
 
     threading.Thread(target=load, daemon=True, name="import-gx").start()
-
-
-# GX keeps module-level state (the current project's context among it): a build running steps on several
-# threads validates one suite at a time. The suites are Python throughout, so this costs no parallelism.
-_SUITE_LOCK = threading.Lock()
 
 
 def run_suite(
@@ -261,30 +280,16 @@ def run_suite_here(
 
 
 def _run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:
-    gx = _import_gx()
-
     needed = columns_needed(expectations)
     if needed is not None and all(c in frame.columns for c in needed):
         frame = frame[needed]  # an absent column is left for GX to report
 
     frame = _vectorisable(frame, expectations)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
-    source = context.data_sources.add_pandas(f"{name}_source")
-    definition = source.add_dataframe_asset(f"{name}_frame").add_batch_definition_whole_dataframe(
-        f"{name}_batch"
-    )
     by_index = {}
     for columns, indexes in _groups(frame, expectations):
-        batch = definition.get_batch(
-            batch_parameters={"dataframe": frame if columns is None else frame[columns]}
-        )
-        suite = gx.ExpectationSuite(name=name)
-        for index in indexes:
-            item = expectations[index]
-            suite.add_expectation(getattr(gx.expectations, item.type)(**item.kwargs, meta={"index": index}))
-        result = batch.validate(suite, result_format="SUMMARY")
-        by_index.update({outcome.expectation_config.meta["index"]: outcome for outcome in result.results})
+        part = frame if columns is None else frame[columns]
+        outcomes = _validate(name, part, [(index, expectations[index]) for index in indexes])
+        by_index.update({outcome.expectation_config.meta["index"]: outcome for outcome in outcomes})
     rows = []
     for index, item in enumerate(expectations):
         outcome = by_index[index]
