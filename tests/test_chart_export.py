@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import re
 import struct
@@ -15,8 +17,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from pipelines.lib import chart_static
 from pipelines.lib.chart_assets import VENDOR_TOPOJSON_DIR, MissingWebAssetsError
-from pipelines.lib.chart_export import Chart, export_charts
+from pipelines.lib.chart_export import PENDING, Chart, export_charts, render_pending
+from pipelines.lib.chart_static import ImageJob, ImageRenderError, render_images
 from pipelines.lib.theme import CAPTION_NAME, TEMPLATE_NAME, apply_caption
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -289,63 +293,157 @@ def test_standalone_map_renders_offline_in_chromium(exported: tuple[dict, Path],
     assert coast and len(coast.group(1)) > 1000, "map page drew no coastlines offline"
 
 
-class _SimulatedTab:
-    """A browser tab as Chromium's DevTools protocol behaves for kaleido's page: events of a domain are sent
-    only once it is enabled; `Runtime.enable` replays the current page's execution context before replying;
-    a page that finished loading before `Page.enable` never sends `Page.loadEventFired` again. Here a
-    navigation completes at once (the case of a busy calling process, which reaches its next command late)."""
-
-    def __init__(self) -> None:
-        self.enabled: set[str] = set()
-        self.waiting: dict[str, list] = {}
-        self.context = 1  # the blank page's
-
-    def subscribe_once(self, event: str):  # noqa: ANN201
-        import asyncio
-
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.setdefault(event, []).append(future)
-        return future
-
-    def subscribe(self, event: str, callback) -> None:  # noqa: ANN001
-        pass
-
-    def unsubscribe(self, event: str) -> None:
-        pass
-
-    def _emit(self, domain: str, event: str, params: dict) -> None:
-        if domain in self.enabled:
-            for future in self.waiting.pop(event, []):
-                future.set_result({"method": event, "params": params})
-
-    async def send_command(self, command: str, params: dict | None = None) -> dict:
-        if command.endswith(".enable"):
-            domain = command.split(".")[0]
-            self.enabled.add(domain)
-            if domain == "Runtime":
-                self._emit("Runtime", "Runtime.executionContextCreated", {"context": {"id": self.context}})
-        elif command == "Page.navigate":
-            self.context += 1
-            self._emit("Runtime", "Runtime.executionContextCreated", {"context": {"id": self.context}})
-            self._emit("Page", "Page.loadEventFired", {})
-        return {"result": {}}
+def assert_valid_png(data: bytes, size: tuple[int, int]) -> None:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == size
 
 
-def test_kaleido_tabs_are_ready_even_when_the_page_loads_before_its_events_are_on() -> None:
-    """kaleido's own tab asks for the page before switching its events on and waits forever for a load
-    event Chromium never sends again (a build's images then never come); the project's tab switches them on
-    first and takes the new page's execution context."""
-    import asyncio
+def assert_valid_svg(data: bytes) -> None:
+    root = ET.fromstring(data)
+    assert root.tag.endswith("svg")
+    assert len(list(root.iter())) > 20, "an SVG with (almost) nothing drawn"
 
-    from kaleido._kaleido_tab._tab import _KaleidoTab
 
-    from pipelines.lib.chart_static import _ReadyTab
+@pytest.fixture
+def counted_browsers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the kaleido sessions the module opens (each `_browser` call is one `kaleido.Kaleido`)."""
+    opened: list[int] = []
+    make = chart_static._browser
 
-    async def navigate(tab_class: type) -> int:
-        tab = tab_class(_SimulatedTab())
-        await asyncio.wait_for(tab.navigate("file:///kaleido/index.html"), timeout=2)
-        return tab._current_js_id
+    def counting(tabs: int, timeout: float):  # noqa: ANN202
+        opened.append(tabs)
+        return make(tabs, timeout)
 
-    assert asyncio.run(navigate(_ReadyTab)) == 2
-    with pytest.raises(TimeoutError):
-        asyncio.run(navigate(_KaleidoTab))
+    monkeypatch.setattr(chart_static, "_browser", counting)
+    return opened
+
+
+def test_every_image_of_a_direct_export_from_one_session(tmp_path: Path, counted_browsers: list[int]) -> None:
+    require_chromium()
+    require_topojson()
+    charts = [line_chart(), map_chart()]
+    result = export_charts(charts, tmp_path / "charts", tmp_path / "assets")
+    assert len(counted_browsers) == 1
+    for chart in charts:
+        assert_valid_png(Path(result[chart.name]["png"]).read_bytes(), (900 * 2, 520 * 2))
+        assert_valid_svg(Path(result[chart.name]["svg"]).read_bytes())
+
+
+def test_deferred_charts_rendered_in_one_background_session(
+    tmp_path: Path, counted_browsers: list[int]
+) -> None:
+    """A build queues each chart as it is written (`defer=True`); its images are rendered in the shared
+    background session and collected by `render_pending`, which writes every PNG and SVG."""
+    require_chromium()
+    require_topojson()
+    charts_dir, assets_dir = tmp_path / "charts", tmp_path / "assets"
+    names = []
+    for chart in (line_chart(), map_chart()):
+        export_charts([chart], charts_dir, assets_dir, defer=True)
+        names.append(chart.name)
+    assert sorted(p.name for p in charts_dir.glob(f"*/*{PENDING}")) == sorted(n + PENDING for n in names)
+    written = render_pending(charts_dir, assets_dir)
+    assert sorted(written) == sorted(names)
+    assert counted_browsers == [chart_static.TABS], "one shared session for every queued figure"
+    assert not list(charts_dir.glob(f"*/*{PENDING}"))
+    for name in names:
+        assert_valid_png(Path(written[name]["png"]).read_bytes(), (900 * 2, 520 * 2))
+        assert_valid_svg(Path(written[name]["svg"]).read_bytes())
+
+
+def _figure_jobs(name: str, formats: tuple[str, ...] = ("png", "svg")) -> list[ImageJob]:
+    figure = json.loads(pio.to_json(line_chart().figure, validate=False))
+    return [ImageJob(figure, fmt, 400, 300, 1, name) for fmt in formats]
+
+
+def test_a_session_that_does_not_start_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard against a browser that never loads kaleido's page (kaleido < 1.5.1 could wait forever for
+    a load event): the first session's opening times out, the images come from a second session."""
+    require_chromium()
+    real_open, calls = chart_static._open, []
+
+    async def first_hangs(tabs: int, timeout: float):  # noqa: ANN202
+        calls.append(tabs)
+        if len(calls) == 1:
+            raise TimeoutError("the browser did not load kaleido's page")
+        return await real_open(tabs, timeout)
+
+    monkeypatch.setattr(chart_static, "_open", first_hangs)
+    png, svg = render_images(_figure_jobs("retried_chart"))
+    assert len(calls) == 2
+    assert_valid_png(png, (400, 300))
+    assert_valid_svg(svg)
+
+
+def test_a_figure_that_does_not_render_is_named() -> None:
+    """Images that fail in every session raise an error naming their chart; the others are not blamed."""
+    require_chromium()
+    jobs = _figure_jobs("good_chart") + _figure_jobs("broken_chart", ("bmp",))
+    with pytest.raises(ImageRenderError, match="broken_chart") as caught:
+        render_images(jobs)
+    assert "good_chart" not in str(caught.value)
+    assert f"after {chart_static.ATTEMPTS} browser sessions" in str(caught.value)
+
+
+def test_a_render_past_kaleidos_timeout_is_named() -> None:
+    require_chromium()
+    with pytest.raises(ImageRenderError, match=r"slow_chart \(png\).*TimeoutError"):
+        render_images(_figure_jobs("slow_chart", ("png",)), timeout=0.001)
+
+
+def test_a_failed_prerender_is_rendered_again_by_render_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart whose background images failed is rendered again in a fresh session; one that fails there
+    too stops the step with an error naming it, and its queue file stays for the next build."""
+    require_chromium()
+    charts_dir, assets_dir = tmp_path / "charts", tmp_path / "assets"
+    export_charts([line_chart()], charts_dir, assets_dir, defer=True)
+    queued = charts_dir / "test_line_monthly" / f"test_line_monthly{PENDING}"
+    chart_static.prerender(str(queued), "another input", [])  # a stale prerender is never used
+    written = render_pending(charts_dir, assets_dir)
+    assert_valid_png(Path(written["test_line_monthly"]["png"]).read_bytes(), (900 * 2, 520 * 2))
+
+    export_charts([line_chart()], charts_dir, assets_dir, defer=True)
+    chart_static.collect(str(queued), "")  # its background render is dropped: rendered by render_pending
+    monkeypatch.setattr(chart_static, "RENDER_TIMEOUT", 0.001)  # no image renders in time
+    with pytest.raises(ImageRenderError, match="test_line_monthly"):
+        render_pending(charts_dir, assets_dir)
+    assert queued.is_file()
+
+
+STATIC_MODULES = [
+    Path(__file__).resolve().parents[1] / "pipelines" / "lib" / name
+    for name in ("chart_static.py", "chart_export.py")
+]
+
+
+@pytest.mark.parametrize("module", STATIC_MODULES, ids=lambda p: p.name)
+def test_static_export_uses_only_kaleidos_public_api(module: Path) -> None:
+    """No `kaleido._…` module or name imported or reached through an attribute, no kaleido class
+    subclassed: what the module does with kaleido survives its upgrades."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+            names: list[str] = []
+        elif isinstance(node, ast.ImportFrom):
+            modules, names = [node.module or ""], [alias.name for alias in node.names]
+        else:
+            modules, names = [], []
+        for name in modules:
+            parts = name.split(".")
+            if parts[0] in ("kaleido", "choreographer") and (
+                any(p.startswith("_") for p in parts) or names and any(n.startswith("_") for n in names)
+            ):
+                problems.append(f"line {node.lineno}: import of {name} {names}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            if isinstance(node.value, ast.Name) and node.value.id in ("kaleido", "choreographer"):
+                problems.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if "kaleido" in ast.unparse(base) or "choreo" in ast.unparse(base):
+                    problems.append(f"line {node.lineno}: class {node.name} subclasses {ast.unparse(base)}")
+    assert not problems, problems
+    assert not re.search(r"kaleido\._", module.read_text(encoding="utf-8"))

@@ -167,7 +167,8 @@ def export_charts(
             atomic_write(queued, text)
             figure = json.loads(text)
             topojson_url = _topojson_url(topo_dir) if names else None
-            chart_static.prerender(str(queued), _digest(text), _jobs(figure), topojson_url=topojson_url)
+            jobs = _jobs(figure, chart.name)
+            chart_static.prerender(str(queued), _digest(text), jobs, topojson_url=topojson_url)
         result[chart.name] = {k: str(p) for k, p in files.items()}
     return result
 
@@ -177,7 +178,7 @@ def _render(charts: list[Chart], topo_dir: Path | None) -> dict[tuple[str, str],
     jobs: list[ImageJob] = []
     keys: list[tuple[str, str]] = []
     for chart in charts:
-        for job in _jobs(json.loads(_static_json(chart))):
+        for job in _jobs(json.loads(_static_json(chart)), chart.name):
             jobs.append(job)
             keys.append((chart.name, job.format))
     topojson_url = _topojson_url(topo_dir) if topo_dir is not None else None
@@ -196,11 +197,15 @@ def _topojson_url(topo_dir: Path) -> str:
     return topo_dir.resolve().as_uri() + "/"
 
 
-def _jobs(figure: dict) -> list[ImageJob]:
-    """PNG (at SCALE) and SVG of a figure given as plotly JSON."""
+def _jobs(figure: dict, name: str = "") -> list[ImageJob]:
+    """PNG (at SCALE) and SVG of a figure given as plotly JSON; `name` is the chart's, for error messages."""
     layout = figure.get("layout") or {}
     width, height = int(layout.get("width") or WIDTH), int(layout.get("height") or HEIGHT)
-    return [ImageJob(figure, fmt, width, height, SCALE if fmt == "png" else 1) for fmt in FORMATS]
+    return [ImageJob(figure, fmt, width, height, SCALE if fmt == "png" else 1, name) for fmt in FORMATS]
+
+
+def _pending_name(path: Path) -> str:
+    return path.name[: -len(PENDING)]
 
 
 def _is_geo(figure: dict) -> bool:
@@ -212,7 +217,8 @@ def render_pending(
 ) -> dict[str, dict[str, str]]:
     """Renders PNG and SVG for every chart queued by `export_charts(defer=True)`, then removes the queue
     files. Images this process already rendered in the background for the same queued figure are taken as
-    they are; the rest are rendered in one browser session. Returns {name: {"png": path, "svg": path}}."""
+    they are; the rest are rendered in one browser session (`chart_static.render_images`, which raises
+    `ImageRenderError` naming the charts whose images it could not render, leaving their queue files). Returns {name: {"png": path, "svg": path}}."""
     queued = sorted(Path(charts_dir).glob(f"*/*{PENDING}"))
     if not queued:
         chart_static.release()
@@ -228,14 +234,14 @@ def render_pending(
             images[index] = ready
     chart_static.release()
     missing = [index for index in range(len(queued)) if index not in images]
-    jobs = [job for index in missing for job in _jobs(figures[index])]
+    jobs = [job for index in missing for job in _jobs(figures[index], _pending_name(queued[index]))]
     topojson_url = _topojson_url(topo_dir) if topo_dir is not None else None
     rendered = render_images(jobs, topojson_url=topojson_url)
     for position, index in enumerate(missing):
         images[index] = rendered[len(FORMATS) * position : len(FORMATS) * (position + 1)]
     written: dict[str, dict[str, str]] = {}
     for index, path in enumerate(queued):
-        name = path.name[: -len(PENDING)]
+        name = _pending_name(path)
         for fmt, data in zip(FORMATS, images[index], strict=True):
             target = path.parent / f"{name}.{fmt}"
             atomic_write(target, data)

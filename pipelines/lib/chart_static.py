@@ -1,18 +1,31 @@
-"""Static PNG/SVG rendering of many figures in one headless-browser session.
+"""Static PNG/SVG rendering of many figures in one headless-browser session, on kaleido's public API.
 
-kaleido 1.x drives a Chromium through choreographer. MathJax is disabled (its default is a CDN script) and
-plotly.js comes from the installed plotly package, so rendering makes no network requests; geo maps read
-topojson from `topojson_url`. Three costs are kept off the build's path:
+kaleido 1.x drives a Chromium (Debian's /usr/bin/chromium when present) through choreographer. MathJax is
+disabled (its default is a CDN script) and plotly.js comes from the installed plotly package, so rendering
+makes no network requests; geo maps read topojson from `topojson_url`. Every image is one
+`kaleido.Kaleido.calc_fig` call (kaleido's `write_fig_from_object` returning the bytes instead of writing a
+file: the caller writes each file atomically). Two costs are kept off the build's path:
 
-- Starting the browser (about two seconds): every image of a run goes through one session.
-- kaleido reloads its page after every image, parsing the 4.6 MB plotly.js again (about 0.2 s per image,
-  most of the rendering time). The page is kept instead (`_KeptPageKaleido`): plotly.js's `toImage` draws
-  into a temporary element it removes, so nothing carries over from one image to the next. A session in
-  which a render failed is closed rather than reused.
+- Starting the browser (about two seconds): every image of a run goes through one `kaleido.Kaleido(n=TABS)`
+  session, whose tabs render in parallel.
 - Waiting: `prerender` hands a chart's images to a shared session on a background thread as soon as the
   chart is written, so the browser starts and renders while the build goes on; `collect` takes the bytes
   when the static-images step needs them. The shared session closes after IDLE_SECONDS without work, at
   exit, or on `release`.
+
+A session that does not render is not waited for: opening the browser is bounded by OPEN_TIMEOUT and each
+image by kaleido's own `timeout`. kaleido up to 1.5.0 sent `Page.navigate` before `Page.enable` and could
+wait forever for a load event Chromium does not repeat (under a busy build about one session in three never
+rendered); kaleido 1.5.1 enables the page first (plotly/Kaleido, `_KaleidoTab.navigate`: "Enable Page events
+before navigation; completed load events are not replayed"), hence `kaleido>=1.5.1`. The bounds and the
+retry below stay as the guard against other stalls (kaleido's `timeout` covers the drawing only, not the
+browser's start nor the page reload after each image; hangs of a render are still reported upstream, e.g.
+plotly/Kaleido#419 with the open fix plotly/Kaleido#433): images that did not render are rendered again in a
+fresh session, ATTEMPTS sessions in all, and then `ImageRenderError` names the charts that failed.
+
+kaleido reloads its page after every image (the 4.6 MB plotly.js parsed again, about 0.2-0.4 s a tab); its
+public API offers no way to keep the page, so the images of a build take a few seconds of the browser's
+time, spent in the background while the build goes on.
 """
 
 from __future__ import annotations
@@ -30,16 +43,21 @@ from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
-from kaleido._kaleido_tab._devtools_utils import get_js_id
-from kaleido._kaleido_tab._errors import _raise_error
-from kaleido._kaleido_tab._tab import _KaleidoTab, _subscribe_new
 
 from pipelines.lib import helper_process
 from pipelines.lib.chart_assets import plotly_js_source
 
+CHROMIUM = Path("/usr/bin/chromium")
 IDLE_SECONDS = 30.0
-TIMEOUT = 90.0
+TIMEOUT = 90.0  # the longest wait for a prerendered chart's images
+RENDER_TIMEOUT = 30.0  # kaleido's own limit for one image (its `timeout`)
+OPEN_TIMEOUT = 30.0  # starting the browser and loading kaleido's page in its tabs
+ATTEMPTS = 2  # sessions tried for an image before giving up
 TABS = 2  # two pages render at once: the images of the last charts are ready sooner
+
+
+class ImageRenderError(RuntimeError):
+    """A figure's static image could not be rendered; the message names the charts."""
 
 
 @dataclass(frozen=True)
@@ -49,61 +67,89 @@ class ImageJob:
     width: int
     height: int
     scale: float = 1
+    name: str = ""  # the chart the image belongs to, for error messages
 
 
 def _opts(job: ImageJob) -> dict[str, Any]:
     return {"format": job.format, "width": job.width, "height": job.height, "scale": job.scale}
 
 
-class _ReadyTab(_KaleidoTab):
-    """kaleido's tab, navigated with its page and runtime events switched on first.
-
-    kaleido sends `Page.navigate` and only then `Page.enable`, and waits for `Page.loadEventFired`; Chromium does
-    not send that event again for a page that finished loading before `Page.enable` arrived, so when the
-    calling process is busy between the two commands (a build running steps on two threads) the wait never
-    ends and every image of the session with it. Here both domains are on before the page is asked for: the
-    runtime's `executionContextCreated` replays for the blank page during `Runtime.enable` (before its
-    reply, so before the subscription below), and the next one is the kaleido page's own."""
-
-    async def navigate(self, url: str | Path = "") -> None:
-        _raise_error(await self.tab.send_command("Page.enable"))
-        _raise_error(await self.tab.send_command("Runtime.enable"))
-        javascript_ready = _subscribe_new(self.tab, "Runtime.executionContextCreated")
-        page_ready = _subscribe_new(self.tab, "Page.loadEventFired")
-        await self._apply_headers()
-        _raise_error(await self.tab.send_command("Page.navigate", params={"url": str(url)}))
-        self._current_js_id = get_js_id(await javascript_ready)
-        await page_ready
-        self.js_logger.reset()
+def _label(job: ImageJob) -> str:
+    return f"{job.name or 'unnamed figure'} ({job.format})"
 
 
-class _KeptPageKaleido(kaleido.Kaleido):
-    """kaleido.Kaleido with tabs that are ready when navigated (`_ReadyTab`) and without the page reload after
-    each image (see the module docstring)."""
-
-    async def _conform_tabs(self, tabs: Any = None) -> None:  # noqa: ANN401 - choreographer tabs
-        tabs = list(tabs or self.tabs.values())
-        ready = [_ReadyTab(tab, headers=self._headers) for tab in tabs]
-        await asyncio.gather(*(tab.navigate(self._index) for tab in ready))
-        for tab in ready:
-            self._total_tabs += 1
-            await self.tabs_ready.put(tab)
-
-    async def _return_kaleido_tab(self, tab: Any) -> None:  # noqa: ANN401
-        tab.js_logger.reset()
-        await self.tabs_ready.put(tab)
+def _browser_path() -> dict[str, Any]:
+    """Debian's Chromium unless BROWSER_PATH names another (choreographer reads that itself)."""
+    if not os.environ.get("BROWSER_PATH") and CHROMIUM.exists():
+        return {"path": str(CHROMIUM)}
+    return {}
 
 
 def _browser(tabs: int, timeout: float) -> kaleido.Kaleido:
-    return _KeptPageKaleido(n=max(1, tabs), timeout=timeout, plotlyjs=plotly_js_source(), mathjax=False)
+    return kaleido.Kaleido(
+        n=max(1, tabs), timeout=timeout, plotlyjs=plotly_js_source(), mathjax=False, **_browser_path()
+    )
+
+
+async def _close(browser: kaleido.Kaleido) -> None:
+    try:
+        await asyncio.wait_for(browser.close(), OPEN_TIMEOUT)
+    except Exception:  # noqa: BLE001 - a browser that failed to start may have nothing to close
+        pass
+
+
+async def _open(tabs: int, timeout: float) -> kaleido.Kaleido:
+    """An open browser with its tabs on kaleido's page; raises when that takes longer than OPEN_TIMEOUT."""
+    browser = _browser(tabs, timeout)
+    try:
+        await asyncio.wait_for(browser.open(), OPEN_TIMEOUT)
+    except BaseException as error:
+        await _close(browser)
+        if isinstance(error, asyncio.TimeoutError):
+            raise TimeoutError(
+                f"the browser did not load kaleido's page within {OPEN_TIMEOUT:.0f} s"
+            ) from None
+        raise
+    return browser
+
+
+async def _render_once(
+    jobs: Sequence[ImageJob], topojson_url: str | None, tabs: int, timeout: float
+) -> list[bytes | BaseException]:
+    """Every job in one session: the bytes, or the error of a job that did not render."""
+    try:
+        browser = await _open(min(tabs, len(jobs)), timeout)
+    except Exception as error:  # noqa: BLE001 - every job failed with it
+        return [error] * len(jobs)
+    try:
+        renders = [browser.calc_fig(job.figure, opts=_opts(job), topojson=topojson_url) for job in jobs]
+        return list(await asyncio.gather(*renders, return_exceptions=True))
+    finally:
+        await _close(browser)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
 
 
 async def _render(
     jobs: Sequence[ImageJob], topojson_url: str | None, tabs: int, timeout: float
 ) -> list[bytes]:
-    async with _browser(min(tabs, len(jobs)), timeout) as k:
-        renders = [k.calc_fig(job.figure, opts=_opts(job), topojson=topojson_url) for job in jobs]
-        return list(await asyncio.gather(*renders))
+    results: list[bytes | BaseException | None] = [None] * len(jobs)
+    todo = list(range(len(jobs)))
+    for _attempt in range(ATTEMPTS):
+        outcome = await _render_once([jobs[i] for i in todo], topojson_url, tabs, timeout)
+        for index, result in zip(todo, outcome, strict=True):
+            results[index] = result
+        todo = [i for i in todo if not isinstance(results[i], bytes)]
+        if not todo:
+            return [result for result in results if isinstance(result, bytes)]
+    failures = "; ".join(f"{_label(jobs[i])}: {_describe(results[i])}" for i in todo)  # type: ignore[arg-type]
+    names = sorted({jobs[i].name or "unnamed figure" for i in todo})
+    raise ImageRenderError(
+        f"static image of {', '.join(names)} not rendered after {ATTEMPTS} browser sessions ({failures})"
+    )
 
 
 class _Session:
@@ -123,9 +169,7 @@ class _Session:
 
     async def _open(self, timeout: float) -> kaleido.Kaleido:
         self.watcher = asyncio.ensure_future(self._watch_idle())
-        browser = _browser(TABS, timeout)
-        await browser.__aenter__()
-        return browser
+        return await _open(TABS, timeout)
 
     async def _calc(self, job: ImageJob, topojson_url: str | None) -> bytes:
         browser = await asyncio.wrap_future(self.opened)
@@ -143,7 +187,7 @@ class _Session:
             self.outstanding -= 1
             self.last_used = time.monotonic()
             failed = not future.cancelled() and future.exception() is not None
-            if failed and self.alive:  # the page may be in any state: start afresh next time
+            if failed and self.alive:  # a tab may be stuck: the next renders get a fresh session
                 self.alive = False
                 retire = True
             else:
@@ -172,9 +216,10 @@ class _Session:
             await asyncio.sleep(0.05)
         try:
             browser = await asyncio.wrap_future(self.opened)
-            await browser.__aexit__(None, None, None)
-        except Exception:  # noqa: BLE001 - a browser that failed to start has nothing to close
-            pass
+        except Exception:  # noqa: BLE001 - a browser that failed to start was closed by _open
+            browser = None
+        if browser is not None:
+            await _close(browser)
         if self.watcher is not None and self.watcher is not asyncio.current_task():
             self.watcher.cancel()
         self.loop.call_soon(self.loop.stop)
@@ -202,7 +247,7 @@ def _session() -> _Session:
     """The live shared session, started if needed. Call with _LOCK held."""
     global _SESSION
     if _SESSION is None or not _SESSION.alive or _SESSION.pid != os.getpid():
-        _SESSION = _Session(TIMEOUT)
+        _SESSION = _Session(RENDER_TIMEOUT)
     return _SESSION
 
 
@@ -221,7 +266,8 @@ def warm_here() -> None:
 
 
 def render_in_session(jobs: Sequence[ImageJob], topojson_url: str | None = None) -> list[bytes]:
-    """`jobs` rendered in this process's shared session; what `prerender` starts in the background."""
+    """`jobs` rendered in this process's shared session; what `prerender` starts in the background. Raises
+    the first job's error when one did not render (the shared session is then retired)."""
     with _LOCK:
         session = _session()
         futures = [session.submit(job, topojson_url) for job in jobs]
@@ -277,14 +323,18 @@ def _close_at_exit() -> None:
 
 
 def render_images(
-    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 1, timeout: float = TIMEOUT
+    jobs: Sequence[ImageJob], *, topojson_url: str | None = None, tabs: int = 1, timeout: float | None = None
 ) -> list[bytes]:
     """Render every job in one browser session; returns the image bytes in job order.
 
+    Jobs that did not render (kaleido's `timeout` per image, RENDER_TIMEOUT by default; OPEN_TIMEOUT for the
+    browser) are rendered
+    again in a fresh session, ATTEMPTS sessions in all; then `ImageRenderError` names their charts.
     The session runs on its own event loop in a worker thread, so this works whether or not the
     caller already has a running loop (Dagster, Jupyter).
     """
     if not jobs:
         return []
     with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido") as pool:
-        return pool.submit(asyncio.run, _render(jobs, topojson_url, tabs, timeout)).result()
+        limit = RENDER_TIMEOUT if timeout is None else timeout
+        return pool.submit(asyncio.run, _render(jobs, topojson_url, tabs, limit)).result()
