@@ -184,7 +184,7 @@ def run_build(
     code, input snapshots and upstream are unchanged since the last successful build (unless `force`).
     `report.unchanged` lists what was skipped; nothing runs when nothing changed. The snapshot freshness
     checks run after the build, on a persistent instance only (the UI shows them)."""
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_job, defs
     from pipelines.defs.operations import plan as planning
     from pipelines.defs.operations.checks import CHECK_NAME as FRESHNESS_CHECK
 
@@ -195,7 +195,6 @@ def run_build(
             if ephemeral
             else dg.DagsterInstance.from_config(prepare_dagster_home(paths))
         )
-    job = defs.resolve_implicit_global_asset_job_def()
     run_config = {
         "loggers": {"progress": {}},
         "resources": {
@@ -238,12 +237,14 @@ def run_build(
             plan.run, static_images, Warehouse(**run_config["resources"]["warehouse"]["config"])
         )
         with working_database_held(paths):
-            from pipelines.lib.threaded_executor import execute_threaded
-
-            result = execute_threaded(
-                job.get_subset(asset_selection=set(plan.run), asset_check_selection=checks),
+            # Dagster's in-process executor: the steps run one after another in this process, the one that
+            # holds the working database open (DuckDB lets one process write to it); each selected asset
+            # brings its checks (`build_job` has no freshness checks: those are `checks` above)
+            result = build_job().execute_in_process(
+                asset_selection=sorted(plan.run, key=lambda k: k.to_user_string()),
                 run_config=run_config,
                 instance=instance,
+                raise_on_error=False,
                 tags=tags,
             )
             planning.record(paths, plan, result, graph, checks)
