@@ -1,7 +1,7 @@
 """A second Python process beside a build, for work that is self-contained and bound to the interpreter.
 
-The steps of a build share one interpreter lock in the build's process (`threaded_executor`), so Python work
-on one thread waits for Python work on the others. Three kinds of work need nothing of the build but their
+The steps of a build run in the build's process, one interpreter; Python work there waits for the rest.
+Three kinds of work need nothing of the build but their
 inputs: the Great Expectations suites (GX's import alone is about two seconds of interpreter time, each suite a
 few tenths more), reading the GLOTIP workbooks into frames, and the static images (kaleido's event loop and
 its messages to and from the browser). They are sent here and run on the other core.
