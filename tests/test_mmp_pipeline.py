@@ -169,3 +169,28 @@ def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path)
     )
     assert ("ExpectCompoundColumnsToBeUnique", 2) in failed
     assert paths.published_db.read_bytes() == before
+
+
+def test_a_good_file_imported_with_a_failing_one_is_not_set_aside(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    """Several Missing Migrants files are read together: when the suite fails, only the file whose own rows fail
+    it is marked rejected; the next build publishes the good new file."""
+    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
+    assert build(paths)[0]
+    original = mmp_fixture("export_2025.csv").read_text()
+    good = tmp_path / "good.csv"
+    good.write_text(original.replace("2018.MMP00001,2018.MMP00001", "2018.MMP09999,2018.MMP09999"))
+    bad = tmp_path / "dup.csv"
+    bad.write_text(original.replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001"))
+    good_snapshot = land_mmp(paths, good, accessed="2025-06-01")
+    bad_snapshot = land_mmp(paths, bad, accessed="2025-06-02")
+    ok, report = build(paths)
+    assert not ok and report.rejected == [f"iom_mmp/{bad_snapshot.name}"], report.rejected
+    ok, report = build(paths)
+    assert ok, report.failures
+    files = {
+        f
+        for (f,) in query(
+            paths.published_db, "select file from curated.source_snapshots where source = 'iom_mmp'"
+        )
+    }
+    assert good_snapshot.name in files and bad_snapshot.name not in files

@@ -96,8 +96,33 @@ def gx_incidents_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
             "where raw_table = 'raw.iom_mmp__incidents'"
         ).fetchall()[0][0]
         coverage_end = (end or dt.date.today()).isoformat()
-        return validate(con, STAGING_KEY, "gx_incidents_suite", INCIDENTS_FRAME, incident_expectations(coverage_end),
-                        {"coverage_end": coverage_end})  # fmt: skip
+        expectations = incident_expectations(coverage_end)
+        result = validate(con, STAGING_KEY, "gx_incidents_suite", INCIDENTS_FRAME, expectations,
+                          {"coverage_end": coverage_end})  # fmt: skip
+        if result.passed:
+            return result
+        return dg.AssetCheckResult(
+            passed=False,
+            metadata={
+                **result.metadata,
+                "failed_files": dg.MetadataValue.json(_failing_files(con, expectations)),
+            },
+        )
+
+
+def _failing_files(con: object, expectations: list[Expectation]) -> list[str]:
+    """The snapshots whose own rows fail the suite (each file's incidents validated alone), so that quarantine
+    sets aside only those and not a good file imported with them. Runs only after the suite has failed."""
+    files = [f for (f,) in con.execute(
+        "select distinct source_file from staging.stg_iom_mmp__incidents order by 1").fetchall()]  # fmt: skip
+    if len(files) == 1:
+        return files
+    failing = []
+    for file in files:
+        frame = con.execute(f"select * from ({INCIDENTS_FRAME}) where source_file = ?", [file]).df()
+        if not run_suite("iom_mmp_incidents_of_one_file", frame, expectations).success:
+            failing.append(file)
+    return failing
 
 
 @recorded_check(asset=STAGING_KEY, name="known_routes_and_regions")

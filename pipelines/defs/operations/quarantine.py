@@ -2,7 +2,8 @@
 previous good snapshot instead of failing on it again.
 
 Which files: those the failed asset was built from (through its raw ancestors, by source and entity) that the
-last published database was not built from. A file the published database already used is never rejected
+last published database was not built from; when the check names the files that failed it (metadata
+`failed_files`, e.g. the Missing Migrants suite over several snapshots), only those. A file the published database already used is never rejected
 (the failure then comes from something else, such as changed code), and nothing is rejected before a first
 good publish (there is no previous snapshot to go back to; the build keeps failing until the file is replaced).
 `migration-evidence accept SOURCE FILE` puts a rejected file back; a file put back is not rejected again.
@@ -96,9 +97,14 @@ def reject_failed_inputs(
     for evaluation in failed:
         asset = evaluation.asset_key.to_user_string()
         inputs = _raw_inputs(graph, evaluation.asset_key)
+        # a check that can tell which of several files failed it names them (metadata failed_files)
+        named = (evaluation.metadata or {}).get("failed_files")
+        named_files = set(named.value) if named is not None else None
         why = None
         for source, entity, file in used:
             if file in published or (source, file) in rejections:
+                continue
+            if named_files is not None and file not in named_files:
                 continue
             if not any(source == s and (entity or "all").startswith(prefix) for s, prefix in inputs):
                 continue
