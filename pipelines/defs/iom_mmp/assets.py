@@ -16,6 +16,7 @@ STAGING_KEY = dg.AssetKey(["staging", "stg_iom_mmp__incidents"])
 GROUP = "iom_mmp"
 
 
+STAGING_TABLE = "staging.stg_iom_mmp__incidents"
 SNAPSHOTS_TABLE = "staging.stg_iom_mmp__snapshots"
 
 
@@ -87,8 +88,8 @@ def record_vintages(con: object, raw_dir: object, files: list[tuple[str, str]]) 
     vintage date; each snapshot's coverage also goes to meta.snapshot_coverage. Coverage runs from 1 January of
     the earliest incident year (IOM records by calendar year from 2014; portal extracts are cut by year) to the
     latest incident date the file reports."""
-    spans = dict(
-        (file, (first, last, rows))
+    spans = {
+        file: (first, last, rows)
         for file, first, last, rows in con.execute(
             f"""
             select source_file,
@@ -96,12 +97,12 @@ def record_vintages(con: object, raw_dir: object, files: list[tuple[str, str]]) 
                    coalesce(max(incident_date),
                             max(last_day(make_date(incident_year, incident_month, 1)))),
                    count(*)
-            from {read_staging()}
+            from {STAGING_TABLE}
             where incident_year is not null
             group by source_file
             """
         ).fetchall()
-    )
+    }
     records = []
     for layout, file in files:
         snapshot = raw_store.find_snapshot(raw_dir, read.SOURCE, file)
@@ -117,10 +118,6 @@ def record_vintages(con: object, raw_dir: object, files: list[tuple[str, str]]) 
     if records:
         con.executemany(f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
     return records
-
-
-def read_staging() -> str:
-    return "staging.stg_iom_mmp__incidents"
 
 
 @dg.asset(key=STAGING_KEY, deps=[RAW_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
@@ -145,13 +142,9 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
     """
     raw_dir = warehouse.paths().raw_dir
     with warehouse.connect() as con:
-        files = [
-            (layout, file)
-            for layout, file in con.execute(
-                "select layout, file from meta.snapshots_used where raw_table = 'raw.iom_mmp__incidents' "
-                "order by file"
-            ).fetchall()
-        ]
+        files = con.execute(
+            "select layout, file from meta.snapshots_used where raw_table = 'raw.iom_mmp__incidents' order by file"
+        ).fetchall()
         checked = {}
         for layout, file in files:
             with rejecting(raw_store.find_snapshot(raw_dir, read.SOURCE, file)):
