@@ -14,8 +14,7 @@ from pipelines.progress import progress_logger
 def _build_definitions() -> dg.Definitions:
     """The assets, their checks (not the snapshot freshness checks), the resource and the loggers."""
     return dg.Definitions(
-        assets=catalogue.ASSETS,
-        asset_checks=catalogue.CHECKS,
+        assets=catalogue.DEFINITIONS,
         resources={"warehouse": Warehouse()},
         # One process runs every step: DuckDB lets one process open the working database for writing, and
         # every asset and check writes to it.
@@ -24,7 +23,7 @@ def _build_definitions() -> dg.Definitions:
     )
 
 
-defs = dg.Definitions.merge(_build_definitions(), operations(catalogue.ASSETS))
+defs = dg.Definitions.merge(_build_definitions(), operations(catalogue.DEFINITIONS))
 
 
 @cache

@@ -22,6 +22,7 @@ class BuildReport:
     # source/file marked rejected after a failed blocking check
     rejected: list[str] = field(default_factory=list)
     planned: dict[str, list[str]] = field(default_factory=dict)  # step -> the checks it was to evaluate
+    materialised: list[str] = field(default_factory=list)  # the assets this build materialised, in order
 
     def failed_checks(self) -> list[dict]:
         return [c for c in self.checks if c["outcome"] != "passed"]
@@ -81,6 +82,7 @@ class _ProgressHandler(logging.Handler):
             self._say(f"  … {step}")
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
+            REPORT.materialised.append(materialization.asset_key.to_user_string())
             rows = materialization.metadata.get("dagster/row_count")
             REPORT.steps.setdefault(step, {})["rows"] = rows.value if rows is not None else None
         elif kind == "ASSET_CHECK_EVALUATION":

@@ -24,7 +24,6 @@ from tests.support.http_server import serve
 from tests.test_operations import GRAPH, _downstream_of_groups
 from tests.test_operations_sensors import _italy_routes
 
-STEP_KEYS = {"__".join(k.path): k for k in GRAPH.get_all_asset_keys()}
 DAILY = dg.AssetKey(["raw", "italy_moi__sbarchi_per_giorno"])
 SETTINGS = {"pins": "", "reports": {"static_images": False}}
 
@@ -46,7 +45,7 @@ def _land_italy(paths, folder: Path = FIXTURES / "italy_moi", accessed: str = "2
 
 
 def _ran(report) -> set[dg.AssetKey]:  # noqa: ANN001
-    return {STEP_KEYS[step] for step in report.steps if step in STEP_KEYS}
+    return {dg.AssetKey.from_user_string(name) for name in report.materialised}
 
 
 def test_the_refresh_job_downloads_then_builds_that_source_in_a_child_run(paths, monkeypatch) -> None:  # noqa: ANN001

@@ -18,13 +18,14 @@ from pipelines.defs.operations import config, freshness
 from pipelines.lib import meta, raw_store
 from pipelines.lib.checks import recorded_check, result_summary
 from pipelines.lib.sources import registry
+from pipelines.lib.steps import asset, build
 from pipelines.lib.warehouse import Warehouse
 from tests.conftest import FIXTURES
 
 TABLE = dg.AssetKey(["staging", "stg_tiny__rows"])
 
 
-@dg.asset(key=TABLE)
+@asset(key=TABLE)
 def tiny(warehouse: Warehouse) -> None:
     with warehouse.connect() as con:
         con.execute("create schema if not exists staging")
@@ -68,7 +69,7 @@ def _rows(paths) -> dict:  # noqa: ANN001
 def test_recorded_check_records_passed_warned_and_raised_checks(paths) -> None:  # noqa: ANN001
     warehouse = Warehouse(data_dir=str(paths.data_dir), reports_dir=str(paths.reports_dir))
     result = dg.materialize(
-        [tiny, three_rows, no_zero, broken], resources={"warehouse": warehouse}, raise_on_error=False
+        build([tiny], [three_rows, no_zero, broken]), resources={"warehouse": warehouse}, raise_on_error=False
     )
     rows = _rows(paths)
     assert set(rows) == {"three_rows", "no_zero", "broken"}
@@ -81,7 +82,12 @@ def test_recorded_check_records_passed_warned_and_raised_checks(paths) -> None: 
     # what Dagster was told is what was recorded
     told = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert told["three_rows"].passed and not told["no_zero"].passed
-    assert told["no_zero"].severity == dg.AssetCheckSeverity.WARN and "broken" not in told
+    assert told["no_zero"].severity == dg.AssetCheckSeverity.WARN
+    assert not told["broken"].passed and "column n vanished" in told["broken"].description
+    # the checks ran in the asset's own step, and the one that raised failed that step
+    evaluated = {e.step_key for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert evaluated == {"staging__stg_tiny__rows"}
+    assert not result.success
 
 
 def test_a_rerun_replaces_the_earlier_rows_of_a_check(paths) -> None:  # noqa: ANN001
@@ -90,7 +96,7 @@ def test_a_rerun_replaces_the_earlier_rows_of_a_check(paths) -> None:  # noqa: A
         meta.record_validation(con, TABLE.to_user_string(), "three_rows", "old", [
             {"expectation": "stale", "kwargs": {}, "success": False, "unexpected_count": 1, "element_count": 1,
              "severity": "error"}])  # fmt: skip
-    dg.materialize([tiny, three_rows], resources={"warehouse": warehouse})
+    dg.materialize(build([tiny], [three_rows]), resources={"warehouse": warehouse})
     con = duckdb.connect(str(paths.working_db), read_only=True)
     left = con.execute(
         "select level, outcome from meta.validation_results where check_name = 'three_rows'"

@@ -14,6 +14,7 @@ from pipelines.defs.curated.assets import source_snapshots, validation_results
 from pipelines.defs.curated.brief import brief_asset
 from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
+from pipelines.lib import steps
 
 SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
 CURATED_MODULES = ("mmp", "arrivals", "trafficking", "route", "nexus", "views")
@@ -32,7 +33,7 @@ def _gather(modules: list[str], attribute: str) -> list:
     return found
 
 
-def _keys(assets: list[dg.AssetsDefinition], layer: str) -> list[dg.AssetKey]:
+def _keys(assets: list, layer: str) -> list[dg.AssetKey]:
     return sorted((k for a in assets for k in a.keys if k.path[0] == layer), key=lambda k: k.to_user_string())
 
 
@@ -65,3 +66,5 @@ ASSETS = [
     publish_asset(_keys(curated_assets, "curated")),
 ]
 CHECKS = [*source_checks, *curated_checks]
+# each asset with its checks in its own step (`pipelines.lib.steps`)
+DEFINITIONS = steps.build(ASSETS, CHECKS)

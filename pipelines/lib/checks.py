@@ -5,6 +5,7 @@ import inspect
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -21,8 +22,6 @@ from pipelines.lib.gx_runner import (
 )
 from pipelines.lib.sql import identifier, literal
 from pipelines.lib.warehouse import Warehouse
-
-RECORDED: set[dg.AssetCheckKey] = set()  # every check declared with recorded_check
 
 
 def _severity(result: dg.AssetCheckResult) -> str:
@@ -48,47 +47,69 @@ def result_summary(result: dg.AssetCheckResult, limit: int = 600) -> str:
     return "; ".join(parts)[:limit]
 
 
+@dataclass(frozen=True)
+class Check:
+    """A check of one asset, evaluated in that asset's own step (`pipelines.lib.steps`): Dagster knows it by
+    its `spec`; `evaluate` runs it and records what it told Dagster."""
+
+    key: dg.AssetCheckKey
+    function: Callable[..., dg.AssetCheckResult]
+    blocking: bool = True
+    description: str | None = None
+
+    @property
+    def spec(self) -> dg.AssetCheckSpec:
+        return dg.AssetCheckSpec(
+            self.key.name, asset=self.key.asset_key, blocking=self.blocking, description=self.description
+        )
+
+    def evaluate(self, context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        """The check's result, recorded in meta.validation_results: one 'check' row with its severity ('error' or
+        'warn', as the result says), passed or failed and a summary; its earlier rows are removed first, so
+        nothing of a previous build stands for it. A check that raises is recorded as failed (severity error,
+        the exception as summary) and the exception goes on to the caller."""
+        where, name = self.key.asset_key.to_user_string(), self.key.name
+        wanted = inspect.signature(self.function).parameters
+        with warehouse.connect() as con:
+            meta.forget_check(con, where, name)
+        try:
+            result = self.function(context, warehouse) if "context" in wanted else self.function(warehouse)
+        except Exception as exc:
+            with warehouse.connect() as con:
+                meta.record_check(con, where, name, severity="error", success=False, run_id=context.run.run_id,
+                                  summary=f"the check raised {type(exc).__name__}: {exc}"[:600])  # fmt: skip
+            raise
+        with warehouse.connect() as con:
+            meta.record_check(con, where, name, severity=_severity(result), success=bool(result.passed),
+                              summary=result_summary(result), run_id=context.run.run_id)  # fmt: skip
+        return dg.AssetCheckResult(
+            asset_key=self.key.asset_key,
+            check_name=name,
+            passed=result.passed,
+            severity=result.severity,
+            description=result.description,
+            metadata=result.metadata,
+        )
+
+
 def recorded_check(
-    *, asset: object, name: str, blocking: bool = True, **options: object
-) -> Callable[[Callable[..., dg.AssetCheckResult]], dg.AssetChecksDefinition]:
-    """`@dg.asset_check` that also records the check's outcome in meta.validation_results: one 'check' row
-    with its severity ('error' or 'warn', as the result says), passed or failed and a summary, for every run of
-    the check; a check that raises is recorded as failed (severity error, the exception as summary) and the
-    exception goes on to Dagster. Its earlier rows are removed first, so nothing of a previous build stands for
-    it. The function takes `warehouse` (and optionally `context`). Declared blocking by default: a warn-only
-    check then still runs before anything downstream (curated.validation_results among it), never stops it."""
+    *, asset: object, name: str, blocking: bool = True, description: str | None = None
+) -> Callable[[Callable[..., dg.AssetCheckResult]], Check]:
+    """Declares a check of `asset`: it runs in the asset's own step, right after the asset materialises, and
+    records its outcome (`Check.evaluate`). The function takes `warehouse` (and optionally `context`, the
+    asset's execution context). Declared blocking by default: a failed error-severity check stops everything
+    downstream; a warn-only one never does."""
     key = dg.AssetCheckKey(
         dg.AssetKey.from_coercible(asset) if not isinstance(asset, dg.AssetKey) else asset, name
     )
 
-    def decorate(function: Callable[..., dg.AssetCheckResult]) -> dg.AssetChecksDefinition:
+    def decorate(function: Callable[..., dg.AssetCheckResult]) -> Check:
         wanted = set(inspect.signature(function).parameters)
         if not wanted <= {"context", "warehouse"} or "warehouse" not in wanted:
             raise TypeError(
                 f"check {name}: recorded_check needs a function of (warehouse) or (context, warehouse)"
             )
-
-        def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-            where = key.asset_key.to_user_string()
-            with warehouse.connect() as con:
-                meta.forget_check(con, where, name)
-            try:
-                result = function(context, warehouse) if "context" in wanted else function(warehouse)
-            except Exception as exc:
-                with warehouse.connect() as con:
-                    meta.record_check(con, where, name, severity="error", success=False, run_id=context.run.run_id,
-                                      summary=f"the check raised {type(exc).__name__}: {exc}"[:600])  # fmt: skip
-                raise
-            with warehouse.connect() as con:
-                meta.record_check(con, where, name, severity=_severity(result), success=bool(result.passed),
-                                  summary=result_summary(result), run_id=context.run.run_id)  # fmt: skip
-            return result
-
-        _check.__doc__ = function.__doc__
-        _check.__name__ = function.__name__
-        _check.__module__ = function.__module__
-        RECORDED.add(key)
-        return dg.asset_check(asset=asset, name=name, blocking=blocking, **options)(_check)
+        return Check(key, function, blocking, description if description is not None else function.__doc__)
 
     return decorate
 
@@ -168,7 +189,7 @@ def gx_suite_check(
     query: str,
     expectations: Callable[[object], list[Expectation]],
     description: str,
-) -> dg.AssetChecksDefinition:
+) -> Check:
     """Blocking check: `query` (read back from DuckDB) validated against `expectations(con)`."""
 
     @recorded_check(asset=asset, name=name, description=description)
@@ -179,9 +200,7 @@ def gx_suite_check(
     return _check
 
 
-def unknown_values_check(
-    asset: dg.AssetKey, name: str, query: str, description: str
-) -> dg.AssetChecksDefinition:
+def unknown_values_check(asset: dg.AssetKey, name: str, query: str, description: str) -> Check:
     """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows.
     Declared blocking so it runs before anything downstream, but its WARN severity never stops the build."""
 

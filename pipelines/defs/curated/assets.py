@@ -8,6 +8,8 @@ import dagster as dg
 from pipelines.defs.curated.docs import TABLES
 from pipelines.defs.curated.tables import curated_table
 from pipelines.lib import meta
+from pipelines.lib.checks import Check
+from pipelines.lib.steps import Declared
 
 RESULTS_KEY = dg.AssetKey(["curated", "validation_results"])
 NOT_IN_VALIDATION_RESULTS = {
@@ -29,7 +31,7 @@ def _staging_keys() -> list[dg.AssetKey]:
 
 def source_snapshots(
     raw_keys: list[dg.AssetKey], staging_keys: list[dg.AssetKey] | None = None
-) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+) -> tuple[Declared, Check]:
     """Built after every raw asset, so it lists each file the build used, and after every staging table, which
     records the period each file's data cover (meta.snapshot_coverage)."""
     staging = _staging_keys() if staging_keys is None else staging_keys
@@ -53,7 +55,7 @@ def _checks_of_run(context: dg.AssetExecutionContext) -> set[dg.AssetCheckKey]:
 
         run_id, built = context.run.run_id, {}
         selected = set()
-        for key in (k for c in catalogue.CHECKS for k in c.check_keys):
+        for key in (c.key for c in catalogue.CHECKS):
             if key.asset_key not in built:
                 event = context.instance.get_latest_materialization_event(key.asset_key)
                 built[key.asset_key] = event is not None and event.run_id == run_id
@@ -119,7 +121,7 @@ def account_for_every_check(context: dg.AssetExecutionContext, con: object) -> N
         )
 
 
-def validation_results(upstream: list[dg.AssetKey]) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+def validation_results(upstream: list[dg.AssetKey]) -> tuple[Declared, Check]:
     """Built after every staging and curated table, whose checks all run before anything downstream."""
     return curated_table(
         "validation_results", upstream, ["level", "asset", "check_name", "expectation", "kwargs"],

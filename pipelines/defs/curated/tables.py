@@ -7,7 +7,8 @@ import dagster as dg
 
 from pipelines.lib import meta, sql
 from pipelines.lib.asset_meta import table_metadata
-from pipelines.lib.checks import recorded_check
+from pipelines.lib.checks import Check, recorded_check
+from pipelines.lib.steps import Declared, asset
 from pipelines.lib.warehouse import Warehouse
 
 GROUP = "curated"
@@ -24,12 +25,12 @@ def curated_table(
     setup: Callable[[object], None] | None = None,
     uses_what_was_built: bool = False,
     prepare: Callable[[dg.AssetExecutionContext, object], None] | None = None,
-) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+) -> tuple[Declared, Check]:
     """`doc` = {"comment": grain, sources and caveats, "columns": {column: description}}.
     `extra_metadata`: an SQL query returning one row whose columns are added to the metadata. `setup(con)` and
     `prepare(context, con)` run before the table's SQL (`prepare` when it needs the run)."""
 
-    @dg.asset(
+    @asset(
         key=["curated", table],
         deps=deps,
         group_name=GROUP,

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.eurostat_thb import stage
+from pipelines.lib.steps import asset, one_step
 from pipelines.lib.warehouse import Warehouse
 
 GROUP = "eurostat_thb"
@@ -10,7 +11,7 @@ RAW_KEY = dg.AssetKey(["raw", "eurostat_thb__crim_thb"])
 STAGING_KEY = dg.AssetKey(["staging", "stg_eurostat_thb__observations"])
 
 
-@dg.asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "csv"})
+@asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "csv"})
 def raw_eurostat_thb__crim_thb(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -27,7 +28,7 @@ def raw_eurostat_thb__crim_thb(
     return stage.load_raw(context, warehouse)
 
 
-@dg.asset(key=STAGING_KEY, deps=[RAW_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=STAGING_KEY, deps=[RAW_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_eurostat_thb__observations(warehouse: Warehouse) -> dg.MaterializeResult:
     """Eurostat crim_thb observations, typed and labelled, from sql/staging/stg_eurostat_thb__observations.sql.
 
@@ -45,4 +46,4 @@ def stg_eurostat_thb__observations(warehouse: Warehouse) -> dg.MaterializeResult
     return dg.MaterializeResult(metadata=stage.build_observations(warehouse))
 
 
-ASSETS = [raw_eurostat_thb__crim_thb, stg_eurostat_thb__observations]
+ASSETS = [one_step(raw_eurostat_thb__crim_thb, stg_eurostat_thb__observations)]

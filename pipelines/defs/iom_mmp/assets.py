@@ -8,6 +8,7 @@ from pipelines.defs.iom_mmp import read
 from pipelines.lib import meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.file_dates import date_in_name
+from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
 
@@ -20,7 +21,7 @@ STAGING_TABLE = "staging.stg_iom_mmp__incidents"
 SNAPSHOTS_TABLE = "staging.stg_iom_mmp__snapshots"
 
 
-@dg.asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "csv", "xlsx"})
+@asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "csv", "xlsx"})
 def raw_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Every accepted Missing Migrants snapshot (or the one pinned with `--snapshot iom_mmp=FILE`), loaded as
     published: every cell as text, publisher headers, the snapshots' rows one after another.
@@ -120,7 +121,7 @@ def record_vintages(con: object, raw_dir: object, files: list[tuple[str, str]]) 
     return records
 
 
-@dg.asset(key=STAGING_KEY, deps=[RAW_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=STAGING_KEY, deps=[RAW_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Missing Migrants incidents, typed and with snake_case names, from sql/staging/stg_iom_mmp__incidents.sql;
     and staging.stg_iom_mmp__snapshots, one row per snapshot with the period it covers and its vintage date.
@@ -195,4 +196,4 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
     )
 
 
-ASSETS = [raw_iom_mmp__incidents, stg_iom_mmp__incidents]
+ASSETS = [one_step(raw_iom_mmp__incidents, stg_iom_mmp__incidents)]

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.italy_moi.stage import build_staging, load_raw
+from pipelines.lib.steps import Declared, asset, one_step
 from pipelines.lib.warehouse import Warehouse
 
 GROUP = "italy_moi"
@@ -43,8 +44,8 @@ from staging.stg_italy_moi__arrivals_by_nationality
 """
 
 
-def _raw(key: dg.AssetKey, entity: str, file: str, header: str) -> dg.AssetsDefinition:
-    @dg.asset(
+def _raw(key: dg.AssetKey, entity: str, file: str, header: str) -> Declared:
+    @asset(
         key=key,
         group_name=GROUP,
         kinds={"duckdb", "csv"},
@@ -64,7 +65,7 @@ raw_nationality = _raw(
 raw_reports = _raw(RAW_REPORTS, "reports", "anagrafica-report.csv", "Data_Report,URL")
 
 
-@dg.asset(key=DAILY_KEY, deps=[RAW_DAILY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=DAILY_KEY, deps=[RAW_DAILY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_italy_moi__daily_landings(warehouse: Warehouse) -> dg.MaterializeResult:
     """Daily landings in Italy as the ministry's reports list them, typed, from
     sql/staging/stg_italy_moi__daily_landings.sql. Daily figures are provisional (the year-to-date figures by
@@ -90,7 +91,7 @@ def stg_italy_moi__daily_landings(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(key=NATIONALITY_KEY, deps=[RAW_NATIONALITY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=NATIONALITY_KEY, deps=[RAW_NATIONALITY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_italy_moi__arrivals_by_nationality(warehouse: Warehouse) -> dg.MaterializeResult:
     """Year-to-date arrivals in Italy by nationality at each report date, typed, from
     sql/staging/stg_italy_moi__arrivals_by_nationality.sql.
@@ -110,7 +111,7 @@ def stg_italy_moi__arrivals_by_nationality(warehouse: Warehouse) -> dg.Materiali
     )
 
 
-@dg.asset(key=REPORTS_KEY, deps=[RAW_REPORTS], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=REPORTS_KEY, deps=[RAW_REPORTS], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_italy_moi__reports(warehouse: Warehouse) -> dg.MaterializeResult:
     """The ministry's reports and the addresses of their PDFs, typed, from sql/staging/stg_italy_moi__reports.sql.
 
@@ -122,10 +123,7 @@ def stg_italy_moi__reports(warehouse: Warehouse) -> dg.MaterializeResult:
 
 
 ASSETS = [
-    raw_daily,
-    raw_nationality,
-    raw_reports,
-    stg_italy_moi__daily_landings,
-    stg_italy_moi__arrivals_by_nationality,
-    stg_italy_moi__reports,
+    one_step(raw_daily, stg_italy_moi__daily_landings),
+    one_step(raw_nationality, stg_italy_moi__arrivals_by_nationality),
+    one_step(raw_reports, stg_italy_moi__reports),
 ]

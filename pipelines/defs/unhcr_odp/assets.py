@@ -6,6 +6,7 @@ import pandas as pd
 from pipelines.defs.unhcr_odp import config, read
 from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import table_metadata
+from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import SourceFormatError, rejecting
 from pipelines.lib.warehouse import Warehouse
 
@@ -67,7 +68,7 @@ def _load(warehouse: Warehouse, endpoint: str, table: str) -> dg.MaterializeResu
     return dg.MaterializeResult(metadata={**metadata, "snapshots": dg.MetadataValue.json(files)})
 
 
-@dg.asset(
+@asset(
     key=RAW_TIMESERIES,
     group_name=GROUP,
     kinds={"duckdb", "json"},
@@ -83,7 +84,7 @@ def raw_unhcr_odp__timeseries(warehouse: Warehouse) -> dg.MaterializeResult:
     return _load(warehouse, "timeseries", "unhcr_odp__timeseries")
 
 
-@dg.asset(
+@asset(
     key=RAW_ORIGIN,
     group_name=GROUP,
     kinds={"duckdb", "json"},
@@ -135,7 +136,7 @@ def _stage(warehouse: Warehouse, raw_table: str, table: str, numeric: list[str])
     return dg.MaterializeResult(metadata={**metadata, "cleaning_decisions": dg.MetadataValue.json(decisions)})
 
 
-@dg.asset(key=STG_ARRIVALS, deps=[RAW_TIMESERIES], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=STG_ARRIVALS, deps=[RAW_TIMESERIES], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_unhcr_odp__arrivals(warehouse: Warehouse) -> dg.MaterializeResult:
     """UNHCR arrivals by country, arrival type (sea, land, atlantic) and period, typed.
 
@@ -149,7 +150,7 @@ def stg_unhcr_odp__arrivals(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(key=STG_NATIONALITY, deps=[RAW_ORIGIN], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=STG_NATIONALITY, deps=[RAW_ORIGIN], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_unhcr_odp__arrivals_by_nationality(warehouse: Warehouse) -> dg.MaterializeResult:
     """UNHCR arrivals by destination, nationality and month, typed.
 
@@ -166,8 +167,6 @@ def stg_unhcr_odp__arrivals_by_nationality(warehouse: Warehouse) -> dg.Materiali
 
 
 ASSETS = [
-    raw_unhcr_odp__timeseries,
-    raw_unhcr_odp__origin,
-    stg_unhcr_odp__arrivals,
-    stg_unhcr_odp__arrivals_by_nationality,
+    one_step(raw_unhcr_odp__timeseries, stg_unhcr_odp__arrivals),
+    one_step(raw_unhcr_odp__origin, stg_unhcr_odp__arrivals_by_nationality),
 ]

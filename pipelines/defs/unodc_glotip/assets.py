@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.unodc_glotip import stage
+from pipelines.lib.steps import asset, one_step
 from pipelines.lib.warehouse import Warehouse
 
 GROUP = "unodc_glotip"
@@ -13,7 +14,7 @@ COUNTRY_KEY = dg.AssetKey(["staging", "stg_unodc_glotip__country_values"])
 SUBREGION_KEY = dg.AssetKey(["staging", "stg_unodc_glotip__subregion_values"])
 
 
-@dg.asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "xlsx"})
+@asset(key=RAW_KEY, group_name=GROUP, kinds={"duckdb", "xlsx"})
 def raw_unodc_glotip__data_glotip(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -29,7 +30,7 @@ def raw_unodc_glotip__data_glotip(
     return stage.load_release(context, warehouse, "current")
 
 
-@dg.asset(key=RAW_PREVIOUS_KEY, group_name=GROUP, kinds={"duckdb", "xlsx"})
+@asset(key=RAW_PREVIOUS_KEY, group_name=GROUP, kinds={"duckdb", "xlsx"})
 def raw_unodc_glotip__data_glotip_previous(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -43,7 +44,7 @@ def raw_unodc_glotip__data_glotip_previous(
     return stage.load_release(context, warehouse, "previous")
 
 
-@dg.asset(key=RECORDS_KEY, deps=[RAW_KEY, RAW_PREVIOUS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=RECORDS_KEY, deps=[RAW_KEY, RAW_PREVIOUS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_unodc_glotip__records(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -72,7 +73,7 @@ def stg_unodc_glotip__records(
     return dg.MaterializeResult(metadata=metadata)
 
 
-@dg.asset(key=COUNTRY_KEY, deps=[RECORDS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=COUNTRY_KEY, deps=[RECORDS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_unodc_glotip__country_values(warehouse: Warehouse) -> dg.MaterializeResult:
     """GLOTIP values of the release in use for rows that name a country, from
     sql/staging/stg_unodc_glotip__country_values.sql.
@@ -85,7 +86,7 @@ def stg_unodc_glotip__country_values(warehouse: Warehouse) -> dg.MaterializeResu
     return dg.MaterializeResult(metadata=stage.build_values(warehouse, "stg_unodc_glotip__country_values"))
 
 
-@dg.asset(key=SUBREGION_KEY, deps=[RECORDS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
+@asset(key=SUBREGION_KEY, deps=[RECORDS_KEY], group_name=GROUP, kinds={"duckdb", "sql"})
 def stg_unodc_glotip__subregion_values(warehouse: Warehouse) -> dg.MaterializeResult:
     """GLOTIP values of the release in use for rows that name no country (UNODC's sub-regional aggregates, such
     as the 957 rows of the 2023 release), kept apart from the country rows so that nobody adds them together;
@@ -98,9 +99,11 @@ def stg_unodc_glotip__subregion_values(warehouse: Warehouse) -> dg.MaterializeRe
 
 
 ASSETS = [
-    raw_unodc_glotip__data_glotip,
-    raw_unodc_glotip__data_glotip_previous,
-    stg_unodc_glotip__records,
-    stg_unodc_glotip__country_values,
-    stg_unodc_glotip__subregion_values,
+    one_step(
+        raw_unodc_glotip__data_glotip,
+        raw_unodc_glotip__data_glotip_previous,
+        stg_unodc_glotip__records,
+        stg_unodc_glotip__country_values,
+        stg_unodc_glotip__subregion_values,
+    )
 ]
