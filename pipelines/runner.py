@@ -12,7 +12,6 @@ from contextlib import contextmanager
 import dagster as dg
 
 from pipelines import progress
-from pipelines.lib import helper_process
 from pipelines.settings import PROJECT_ROOT, Paths
 
 
@@ -52,10 +51,6 @@ def working_database_held(paths: Paths) -> Iterator[None]:
     from pipelines.lib.sql import literal
 
     paths.work_dir.mkdir(parents=True, exist_ok=True)
-    from pipelines.lib.gx_runner import HANDOVER_PREFIX
-
-    for stale in paths.work_dir.glob(f"{HANDOVER_PREFIX}*.parquet"):  # left by a killed build
-        stale.unlink(missing_ok=True)
     con = duckdb.connect(str(paths.working_db))
     # DuckDB otherwise caches up to 80 % of the machine's memory; 768 MB builds 1.9 million incidents as fast
     # (staging spills to disk below about 600 MB) and keeps the whole build within 2 GB
@@ -71,26 +66,6 @@ def working_database_held(paths: Paths) -> Iterator[None]:
         yield
     finally:
         con.close()
-
-
-def _start_slow_things_early(keys: list[dg.AssetKey], static_images: bool, warehouse: object) -> None:
-    """Work the run will wait for later, started on the other core now: the headless browser for the PNG/SVG
-    export (about two seconds to start) when the run writes charts with images, and the helper process
-    (`helper_process`), which imports Great Expectations and reads the GLOTIP workbooks into frames when the
-    run loads them."""
-    helper_process.start()  # imports GX there; a no-op when the command line started it already
-    if static_images and any(k.path[0] == "reports" for k in keys):
-        from pipelines.lib import chart_static
-
-        chart_static.warm()
-    if any(k.path[0] == "raw" and k.path[-1].startswith("unodc_glotip__") for k in keys):
-        from pipelines.defs.unodc_glotip.stage import prefetch_releases
-
-        prefetch_releases(warehouse)
-    if helper_process.running() is None:
-        from pipelines.lib import gx_runner
-
-        gx_runner.preload()
 
 
 def _has_snapshot(paths: Paths, source: str, entity_prefix: str | None) -> bool:
@@ -231,11 +206,6 @@ def run_build(
             return True, report
         planning.forget(paths, plan)
         checks = {c for k in plan.run for c in graph.get(k).check_keys if c.name != FRESHNESS_CHECK}
-        from pipelines.lib.warehouse import Warehouse
-
-        _start_slow_things_early(
-            plan.run, static_images, Warehouse(**run_config["resources"]["warehouse"]["config"])
-        )
         with working_database_held(paths):
             # Dagster's in-process executor: the steps run one after another in this process, the one that
             # holds the working database open (DuckDB lets one process write to it); each selected asset
@@ -248,9 +218,6 @@ def run_build(
                 tags=tags,
             )
             planning.record(paths, plan, result, graph, checks)
-        from pipelines.lib.tabular import forget_prefetched
-
-        forget_prefetched()
         from pipelines.defs.operations.quarantine import reject_failed_inputs
 
         report.rejected = [f"{r.source}/{r.file}" for r in reject_failed_inputs(paths, result, graph)]

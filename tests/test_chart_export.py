@@ -329,11 +329,9 @@ def test_every_image_of_a_direct_export_from_one_session(tmp_path: Path, counted
         assert_valid_svg(Path(result[chart.name]["svg"]).read_bytes())
 
 
-def test_deferred_charts_rendered_in_one_background_session(
-    tmp_path: Path, counted_browsers: list[int]
-) -> None:
-    """A build queues each chart as it is written (`defer=True`); its images are rendered in the shared
-    background session and collected by `render_pending`, which writes every PNG and SVG."""
+def test_deferred_charts_rendered_in_one_session(tmp_path: Path, counted_browsers: list[int]) -> None:
+    """A build queues each chart as it is written (`defer=True`); `render_pending` renders every queued chart in
+    one browser session of TABS tabs and writes every PNG and SVG."""
     require_chromium()
     require_topojson()
     charts_dir, assets_dir = tmp_path / "charts", tmp_path / "assets"
@@ -344,7 +342,7 @@ def test_deferred_charts_rendered_in_one_background_session(
     assert sorted(p.name for p in charts_dir.glob(f"*/*{PENDING}")) == sorted(n + PENDING for n in names)
     written = render_pending(charts_dir, assets_dir)
     assert sorted(written) == sorted(names)
-    assert counted_browsers == [chart_static.TABS], "one shared session for every queued figure"
+    assert counted_browsers == [chart_static.TABS], "one session for every queued figure"
     assert not list(charts_dir.glob(f"*/*{PENDING}"))
     for name in names:
         assert_valid_png(Path(written[name]["png"]).read_bytes(), (900 * 2, 520 * 2))
@@ -393,21 +391,20 @@ def test_a_render_past_kaleidos_timeout_is_named() -> None:
         render_images(_figure_jobs("slow_chart", ("png",)), timeout=0.001)
 
 
-def test_a_failed_prerender_is_rendered_again_by_render_pending(
+def test_a_chart_that_does_not_render_stops_render_pending_naming_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A chart whose background images failed is rendered again in a fresh session; one that fails there
-    too stops the step with an error naming it, and its queue file stays for the next build."""
+    """Queued charts render in one session and their queue files go; a chart that does not render in any
+    session stops the step with an error naming it, and its queue file stays for the next build."""
     require_chromium()
     charts_dir, assets_dir = tmp_path / "charts", tmp_path / "assets"
     export_charts([line_chart()], charts_dir, assets_dir, defer=True)
     queued = charts_dir / "test_line_monthly" / f"test_line_monthly{PENDING}"
-    chart_static.prerender(str(queued), "another input", [])  # a stale prerender is never used
     written = render_pending(charts_dir, assets_dir)
     assert_valid_png(Path(written["test_line_monthly"]["png"]).read_bytes(), (900 * 2, 520 * 2))
+    assert not queued.exists()
 
     export_charts([line_chart()], charts_dir, assets_dir, defer=True)
-    chart_static.collect(str(queued), "")  # its background render is dropped: rendered by render_pending
     monkeypatch.setattr(chart_static, "RENDER_TIMEOUT", 0.001)  # no image renders in time
     with pytest.raises(ImageRenderError, match="test_line_monthly"):
         render_pending(charts_dir, assets_dir)

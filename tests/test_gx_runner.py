@@ -179,7 +179,7 @@ before = snapshot()
 from pipelines.lib import gx_runner
 from pipelines.lib.gx_runner import Expectation
 
-result = gx_runner.run_suite_here("untouched", pd.DataFrame({"x": [1, 2, None]}),
+result = gx_runner.run_suite("untouched", pd.DataFrame({"x": [1, 2, None]}),
                                   [Expectation("ExpectColumnValuesToNotBeNull", {"column": "x"}, "warn")])
 after = snapshot()
 changed = sorted(f"{name}.{key}" for name, attributes in before.items() for key, value in attributes.items()

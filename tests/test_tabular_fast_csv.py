@@ -273,56 +273,6 @@ def test_a_large_file_keeps_its_record_order_and_lines(tmp_path: Path) -> None:
     assert found[97][1] == "note 97,\nsecond line" and found[98][1] == "note 98"
 
 
-def test_a_prefetched_workbook_reads_as_one_read_on_the_spot(tmp_path: Path) -> None:
-    """`prefetch_xlsx` parses on a background thread; the reader then gives exactly the frame it gives without
-    it, reads the file again if it changed since, and a workbook refused by the size bound is never parsed."""
-    import openpyxl
-
-    path = tmp_path / "book.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "data"
-    sheet.append(["banner"])
-    sheet.append(["id", "name", "count"])
-    sheet.append([1, "Zuwara", 3.0])
-    sheet.append([2, "Sabratha", 4.5])
-    book.save(path)
-    plain = tabular.read_xlsx_strict(path, "test", sheet="data", header_row=2)
-    tabular.prefetch_xlsx(path, "data", 2)
-    assert (str(path), "data", 2) in tabular._PREFETCH
-    prefetched = tabular.read_xlsx_strict(path, "test", sheet="data", header_row=2)
-    assert (str(path), "data", 2) not in tabular._PREFETCH
-    pd.testing.assert_frame_equal(prefetched[0], plain[0])
-    assert prefetched[1] == plain[1] == [["banner", "", ""]]
-    assert plain[0]["count"].tolist() == ["3", "4.5"]
-
-    tabular.prefetch_xlsx(path, "data", 2)
-    tabular._PREFETCH[(str(path), "data", 2)][1].result()
-    sheet.append([3, "Tripoli", 7])  # the file changes after the prefetch
-    book.save(path)
-    assert (
-        tabular.read_xlsx_strict(path, "test", sheet="data", header_row=2)[0]["name"].tolist()[-1]
-        == "Tripoli"
-    )
-
-    tabular.prefetch_xlsx(path, "missing")
-    with pytest.raises(tabular.SourceFormatError, match="has no sheet 'missing'"):
-        tabular.read_xlsx_strict(path, "test", sheet="missing")
-
-
-def test_a_prefetch_never_parses_a_workbook_over_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "book.xlsx"
-    path.write_bytes(b"not a zip at all")
-    opened: list[Path] = []
-    monkeypatch.setattr(tabular, "_open_sheet", lambda p, s: opened.append(p))
-    tabular.prefetch_xlsx(path, None)
-    assert tabular._PREFETCH[(str(path), None, 1)][1].result() is None
-    assert opened == []
-    tabular._PREFETCH.clear()
-
-
 def test_loading_declines_what_it_cannot_load_exactly(tmp_path: Path) -> None:
     """Names DuckDB would rename (case-insensitive repeats, the columns the loader adds), a connection whose
     rows may not keep the file's order, and a transaction already open: None, and nothing of the caller's lost."""

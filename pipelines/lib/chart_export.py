@@ -11,7 +11,6 @@ caption annotation and a figure title identical to `Chart.title`. Static images 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -22,7 +21,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from pipelines.lib import chart_static
 from pipelines.lib.chart_assets import (
     GEO_TRACE_TYPES,
     atomic_write,
@@ -122,8 +120,6 @@ def export_charts(
     output intact. With `static=False` no PNG/SVG is rendered and stale ones are removed.
     With `defer=True` (and static) the figures to render are queued beside the chart as
     `<name>.pending.json`; `render_pending` then renders every queued chart in one browser session.
-    Each queued figure is also handed to a background browser session at once (`chart_static.prerender`),
-    so by the time `render_pending` runs in the same process its images are usually ready.
     """
     _validate(charts)
     charts_dir, assets_dir = Path(charts_dir), Path(assets_dir)
@@ -165,10 +161,6 @@ def export_charts(
         if static and defer:
             queued, text = out / f"{chart.name}{PENDING}", _static_json(chart)
             atomic_write(queued, text)
-            figure = json.loads(text)
-            topojson_url = _topojson_url(topo_dir) if names else None
-            jobs = _jobs(figure, chart.name)
-            chart_static.prerender(str(queued), _digest(text), jobs, topojson_url=topojson_url)
         result[chart.name] = {k: str(p) for k, p in files.items()}
     return result
 
@@ -187,10 +179,6 @@ def _render(charts: list[Chart], topo_dir: Path | None) -> dict[tuple[str, str],
 
 PENDING = ".pending.json"
 FORMATS = ("png", "svg")
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _topojson_url(topo_dir: Path) -> str:
@@ -215,30 +203,25 @@ def _is_geo(figure: dict) -> bool:
 def render_pending(
     charts_dir: Path, assets_dir: Path, vendor_dir: Path | None = None
 ) -> dict[str, dict[str, str]]:
-    """Renders PNG and SVG for every chart queued by `export_charts(defer=True)`, then removes the queue
-    files. Images this process already rendered in the background for the same queued figure are taken as
-    they are; the rest are rendered in one browser session (`chart_static.render_images`, which raises
-    `ImageRenderError` naming the charts whose images it could not render, leaving their queue files). Returns {name: {"png": path, "svg": path}}."""
+    """Renders PNG and SVG for every chart queued by `export_charts(defer=True)` in one browser session
+    (`chart_static.render_images`, which raises `ImageRenderError` naming the charts whose images it could not
+    render, leaving their queue files), then removes the queue files. Returns {name: {"png": path, "svg": path}}."""
     queued = sorted(Path(charts_dir).glob(f"*/*{PENDING}"))
     if not queued:
-        chart_static.release()
         return {}
-    texts = [path.read_text(encoding="utf-8") for path in queued]
-    figures = [json.loads(text) for text in texts]
+    figures = [json.loads(path.read_text(encoding="utf-8")) for path in queued]
     uses_maps = any(_is_geo(figure) for figure in figures)
     topo_dir = install_topojson(Path(assets_dir), vendor_dir) if uses_maps else None
-    images: dict[int, list[bytes]] = {}
-    for index, (path, text) in enumerate(zip(queued, texts, strict=True)):
-        ready = chart_static.collect(str(path), _digest(text))
-        if ready is not None:
-            images[index] = ready
-    chart_static.release()
-    missing = [index for index in range(len(queued)) if index not in images]
-    jobs = [job for index in missing for job in _jobs(figures[index], _pending_name(queued[index]))]
+    jobs = [
+        job
+        for path, figure in zip(queued, figures, strict=True)
+        for job in _jobs(figure, _pending_name(path))
+    ]
     topojson_url = _topojson_url(topo_dir) if topo_dir is not None else None
     rendered = render_images(jobs, topojson_url=topojson_url)
-    for position, index in enumerate(missing):
-        images[index] = rendered[len(FORMATS) * position : len(FORMATS) * (position + 1)]
+    images = {
+        index: rendered[len(FORMATS) * index : len(FORMATS) * (index + 1)] for index in range(len(queued))
+    }
     written: dict[str, dict[str, str]] = {}
     for index, path in enumerate(queued):
         name = _pending_name(path)

@@ -3,24 +3,19 @@
 
 import inspect
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 
-from pipelines.lib import helper_process, meta
+from pipelines.lib import meta
 from pipelines.lib.gx_runner import (
-    HANDOVER_PREFIX,
-    SPLIT_ROWS,
     Expectation,
-    ParquetRows,
     SuiteResult,
     columns_needed,
     run_suite_in_parts,
 )
-from pipelines.lib.sql import identifier, literal
+from pipelines.lib.sql import identifier
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -153,32 +148,15 @@ def validate(
     columns = [d[0] for d in con.execute(f"select * from ({query}) as checked limit 0").description]
     rows = con.execute(f"select count(*) from ({query}) as checked").fetchall()[0][0]
 
-    handed_over: list[Path] = []
-    # a large table goes to the helper as Parquet files DuckDB writes beside the working database: no copy of it
-    # in this process or in the pipe
-    beside: Path | None = None
-    if rows >= SPLIT_ROWS and helper_process.running() is not None:
-        database = con.execute("select path from duckdb_databases() where database_name = current_database()")
-        beside = Path(database.fetchall()[0][0]).parent
-
     def fetch(group: list[str] | None) -> object:
         selected = (
             _only_needed_columns(query, expectations, columns)
             if group is None
             else f"select {', '.join(identifier(c) for c in group)} from ({query}) as checked"
         )
-        if beside is None:
-            return con.sql(selected).to_arrow_table()  # Arrow: DuckDB makes it without Python objects
-        path = beside / f"{HANDOVER_PREFIX}{uuid.uuid4().hex}.parquet"
-        handed_over.append(path)
-        con.execute(f"copy ({selected}) to {literal(str(path))} (format parquet)")
-        return ParquetRows(str(path))
+        return con.sql(selected).to_arrow_table()  # Arrow: DuckDB makes it without Python objects
 
-    try:
-        result = run_suite_in_parts(suite, fetch, expectations, rows, columns)
-    finally:
-        for path in handed_over:
-            path.unlink(missing_ok=True)
+    result = run_suite_in_parts(suite, fetch, expectations, rows, columns)
     meta.record_validation(con, asset.to_user_string(), name, suite, result.rows)
     return dg.AssetCheckResult(passed=result.success, metadata={**summary(result), **(extra or {})})
 

@@ -1,7 +1,6 @@
 """Runs a Great Expectations 1.x suite on a DataFrame read back from DuckDB, on GX's public API only.
 
-GX is imported inside the function: it takes seconds to import and only checks need it (`preload` imports it on a
-background thread). One ephemeral Data Context, with one pandas data source, data asset and whole-dataframe batch
+GX is imported inside the function: it takes seconds to import and only checks need it. One ephemeral Data Context, with one pandas data source, data asset and whole-dataframe batch
 definition, is built once per process and reused by every suite; each suite runs as a `ValidationDefinition`
 with the frame as its `batch_parameters`, so GX loads the batch once (a `Batch.validate` loads it a second time).
 GX fingerprints every pandas batch it loads (an md5 of the whole frame): loading each batch once halves that.
@@ -13,16 +12,15 @@ row). The results are the same: each expectation sees the same column values.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import itertools
 import os
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from pipelines.lib import helper_process
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -138,7 +136,7 @@ _RUN_NUMBERS = itertools.count(1)
 
 
 def _runtime() -> _Runtime:
-    """The ephemeral Data Context of this process, built on first use (callers hold `_SUITE_LOCK`)."""
+    """The ephemeral Data Context of this process, built on first use."""
     global _RUNTIME
     if _RUNTIME is None:
         gx = _import_gx()
@@ -211,72 +209,37 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-# GX keeps module-level state (the current project's context among it): a build running steps on several
-# threads validates one suite at a time. The suites are Python throughout, so this costs no parallelism.
-_SUITE_LOCK = threading.Lock()
+def run_suite(name: str, data: pd.DataFrame | pa.Table, expectations: list[Expectation]) -> SuiteResult:
+    """The suite on `data` (a frame, or an Arrow table as DuckDB returns it)."""
+    frame = as_frame(data)
+    large = len(frame) >= SPLIT_ROWS
+    try:
+        return _run_suite(name, frame, expectations)
+    finally:
+        del frame
+        if large:
+            give_back_memory()
 
 
-def preload(freeze: bool = False) -> None:
-    """Imports GX and builds the process's Data Context on a background thread (about 2.5 s), so the first check
-    of a run does not wait for all of it; with `freeze` (the helper process), then freezes the imported objects
-    (`helper_process.freeze_imported`)."""
-
-    def load() -> None:
-        with _SUITE_LOCK:
-            _runtime()
-        if freeze:
-            helper_process.freeze_imported()
-
-    threading.Thread(target=load, daemon=True, name="import-gx").start()
+def give_back_memory() -> None:
+    """Returns to the system what validating a large table freed: Python and the C allocator otherwise keep it
+    for the rest of the build."""
+    gc.collect(1)
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
-def run_suite(
-    name: str, data: pd.DataFrame | pa.Table | ParquetRows, expectations: list[Expectation]
-) -> SuiteResult:
-    """The suite on `data` (a frame, or an Arrow table as DuckDB returns it): in the build's helper process when
-    one is running (`helper_process`: GX's import and the suites then run on the other core), else here."""
-    return helper_process.call("pipelines.lib.gx_runner:run_suite_here", name, data, expectations)
-
-
-HANDOVER_PREFIX = ".check-rows-"  # Parquet files a check writes beside the working database for the helper
-
-
-@dataclass(frozen=True)
-class ParquetRows:
-    """Rows DuckDB wrote to a Parquet file (`path`) for a suite: a large table goes to the helper process this
-    way, without a copy in the build's process or in the pipe."""
-
-    path: str
-
-
-def as_frame(data: pd.DataFrame | pa.Table | ParquetRows) -> pd.DataFrame:
-    """The frame to validate: an Arrow table or a Parquet file converted by DuckDB, the same frame `.df()` on the
-    query would have given (DuckDB's types go through Arrow and Parquet unchanged)."""
+def as_frame(data: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """The frame to validate: an Arrow table converted by DuckDB, the same frame `.df()` on the query would have
+    given (DuckDB's types go through Arrow unchanged)."""
     if isinstance(data, pd.DataFrame):
         return data
     import duckdb
 
-    from pipelines.lib.sql import literal
-
     with duckdb.connect() as con:
-        if isinstance(data, ParquetRows):
-            return con.sql(f"select * from read_parquet({literal(data.path)})").df()
         return con.from_arrow(data).df()
-
-
-def run_suite_here(
-    name: str, data: pd.DataFrame | pa.Table | ParquetRows, expectations: list[Expectation]
-) -> SuiteResult:
-    """The suite, in this process."""
-    with _SUITE_LOCK:
-        frame = as_frame(data)
-        large = len(frame) >= SPLIT_ROWS
-        try:
-            return _run_suite(name, frame, expectations)
-        finally:
-            del frame
-            if large:
-                helper_process.give_back_memory()
 
 
 def _run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation]) -> SuiteResult:

@@ -11,13 +11,10 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
-
-from pipelines.lib import helper_process
 
 ROW_COLUMN = "_source_row"
 ADDED_COLUMNS = frozenset({ROW_COLUMN, "_source_file"})  # what the readers and raw assets add to every row
@@ -449,54 +446,6 @@ def _open_sheet(path: Path, sheet: str | None) -> tuple[list[str], object | None
     return names, (workbook.get_sheet_by_name(wanted) if wanted in names else None)
 
 
-_PREFETCH: dict[tuple[str, str | None, int], tuple[tuple[int, int], Future]] = {}
-
-
-def _identity(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-def prefetch_xlsx(path: Path, sheet: str | None, header_row: int = 1) -> None:
-    """Starts reading a workbook's sheet (calamine's parse, then the frame built from it) in the build's helper
-    process, else on a background thread (`helper_process.in_background`), for `read_xlsx_strict` to take up
-    later in the run: a build reads the GLOTIP workbooks while it creates its run and loads the other sources.
-    Only workbooks within the size bound are read; anything that goes wrong here is left for
-    `read_xlsx_strict` to meet again and report."""
-    try:
-        identity = _identity(path)
-    except OSError:
-        return
-    future = helper_process.in_background("pipelines.lib.tabular:read_for_prefetch", path, sheet, header_row)
-    _PREFETCH[(str(path), sheet, header_row)] = (identity, future)
-
-
-def read_for_prefetch(
-    path: Path, sheet: str | None, header_row: int
-) -> tuple[pd.DataFrame, list[list[str]]] | None:
-    """What `prefetch_xlsx` reads: the sheet as `read_xlsx_strict` would, or None for a workbook it refuses."""
-    return None if xlsx_problem(path) else _read_sheet(path, "", sheet, header_row, path.name)
-
-
-def forget_prefetched() -> None:
-    """Drops reads no reader took up (an asset skipped, or another snapshot chosen): called after each run."""
-    _PREFETCH.clear()
-
-
-def _prefetched(
-    path: Path, sheet: str | None, header_row: int
-) -> tuple[pd.DataFrame, list[list[str]]] | None:
-    """What `prefetch_xlsx` read of this sheet (the file unchanged since), or None."""
-    entry = _PREFETCH.pop((str(path), sheet, header_row), None)
-    if entry is None:
-        return None
-    identity, future = entry
-    try:
-        return future.result() if identity == _identity(path) else None
-    except Exception:  # noqa: BLE001 - read again in the caller, which names the problem
-        return None
-
-
 def read_xlsx_strict(
     path: Path, source: str, sheet: str | None = None, header_row: int = 1, display_name: str | None = None
 ) -> tuple[pd.DataFrame, list[list[str]]]:
@@ -508,7 +457,7 @@ def read_xlsx_strict(
     problem = xlsx_problem(path)
     if problem:
         raise SourceFormatError(source, name, problem)
-    return _prefetched(path, sheet, header_row) or _read_sheet(path, source, sheet, header_row, name)
+    return _read_sheet(path, source, sheet, header_row, name)
 
 
 def _read_sheet(

@@ -13,7 +13,7 @@ from pipelines.defs.unodc_glotip import labels, read
 from pipelines.lib import coverage, meta, raw_store, sql
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.raw_store import Snapshot
-from pipelines.lib.tabular import ROW_COLUMN, prefetch_xlsx, rejecting
+from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
 
 SOURCE = read.SOURCE
@@ -43,18 +43,6 @@ def choose_releases(warehouse: Warehouse) -> tuple[Snapshot, Snapshot | None]:
     released = current.provenance.get("published")
     earlier = [s for s in snapshots if released and "" < (s.provenance.get("published") or "") < released]
     return current, (max(earlier, key=_release_order) if earlier else None)
-
-
-def prefetch_releases(warehouse: Warehouse) -> None:
-    """Starts parsing the workbooks the raw assets will read (`tabular.prefetch_xlsx`); a problem choosing or
-    reading them is left for the assets to report."""
-    try:
-        chosen = choose_releases(warehouse)
-    except Exception:  # noqa: BLE001 - the raw asset meets it again and fails naming it
-        return
-    for snapshot in chosen:
-        if snapshot is not None:
-            prefetch_xlsx(snapshot.path, read.SHEET, read.HEADER_ROW)
 
 
 def _empty_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
