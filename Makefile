@@ -81,7 +81,8 @@ status: .venv/.synced
 	$(RUN) migration-evidence status
 
 check-defs: .venv/.synced
-	DAGSTER_HOME=$$(mktemp -d) $(RUN) python -m dagster definitions validate -m pipelines.definitions
+	DAGSTER_HOME=$$(mktemp -d) $(RUN) dg check defs
+	DAGSTER_HOME=$$(mktemp -d) $(RUN) dg list defs
 
 lint: .venv/.synced
 	$(RUN) ruff check pipelines tests

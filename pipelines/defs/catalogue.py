@@ -15,8 +15,9 @@ from pipelines.defs.curated.brief import brief_asset
 from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 from pipelines.lib import steps
+from pipelines.lib.sources import SOURCE_NAMES
 
-SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
+SOURCES = SOURCE_NAMES  # discovered from the folders pipelines/defs/<source>/
 CURATED_MODULES = ("mmp", "arrivals", "trafficking", "route", "nexus", "views")
 CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
 

@@ -31,6 +31,17 @@ def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, *, preview_ro
     }
 
 
+def cleaning_decisions(con: duckdb.DuckDBPyConnection, qualified: str, where: str = "true") -> dict[str, int]:
+    """{decision: rows} of a staging table: every judgement call its model made is a note "decision: detail" in the
+    row's `cleaning_notes` list; counted here, once for every source, by the part before the colon."""
+    return dict(
+        con.execute(
+            f"select split_part(note, ':', 1), count(*) from "
+            f"(select unnest(cleaning_notes) as note from {qualified} where {where}) group by 1 order by 1"
+        ).fetchall()
+    )
+
+
 def _cell(value: object) -> str:
     text = "null" if value is None else str(value)
     return " ".join(text.split()).replace("|", "\\|")

@@ -56,7 +56,16 @@ class SourceInfo:
         return [Download(self.download_url, self.media_types[0], name)]
 
 
-SOURCE_NAMES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb")
+DEFS = Path(__file__).resolve().parents[1] / "defs"
+
+
+def _discover(defs: Path = DEFS) -> tuple[str, ...]:
+    """The sources: every folder `pipelines/defs/<source>/` with a `source.py` (which names the publisher and
+    says where to download). The folder's name is the source's name in the raw store, asset keys and the CLI."""
+    return tuple(sorted(p.parent.name for p in defs.glob("*/source.py") if p.parent.name.isidentifier()))
+
+
+SOURCE_NAMES = _discover()
 
 
 def registry() -> dict[str, SourceInfo]:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.defs.eurostat_thb import config, read
 from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import table_metadata
+from pipelines.lib.asset_meta import cleaning_decisions, table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -113,12 +113,7 @@ def build_observations(warehouse: Warehouse) -> dict:
         checked = _prepare(con, warehouse)
         sql.build_table(con, "staging", "stg_eurostat_thb__observations")
         coverage.record(con, "stg_eurostat_thb__observations")
-        decisions = dict(
-            con.execute(
-                f"select split_part(note, ':', 1), count(*) from "
-                f"(select unnest(cleaning_notes) as note from {STAGING_TABLE}) group by 1 order by 1"
-            ).fetchall()
-        )
+        decisions = cleaning_decisions(con, STAGING_TABLE)
         status = dict(
             con.execute(
                 f"select value_status, count(*) from {STAGING_TABLE} group by 1 order by 1"

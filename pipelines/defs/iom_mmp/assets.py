@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.defs.iom_mmp import read
 from pipelines.lib import meta, raw_store, sql
-from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
+from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
 from pipelines.lib.file_dates import date_in_name
 from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import rejecting
@@ -161,16 +161,7 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
             )
         rows = sql.build_table(con, "staging", "stg_iom_mmp__incidents")
         vintages = record_vintages(con, raw_dir, files)
-        decisions = dict(
-            con.execute(
-                """
-                select split_part(note, ':', 1) as decision,
-                       count(*)
-                from (select unnest(cleaning_notes) as note from staging.stg_iom_mmp__incidents)
-                group by 1 order by 1
-                """
-            ).fetchall()
-        )
+        decisions = cleaning_decisions(con, STAGING_TABLE)
         metadata = table_metadata(con, "staging.stg_iom_mmp__incidents")
     context.log.info(f"iom_mmp: {rows} incident records staged from {len(files)} snapshot(s); "
                      f"cleaning decisions: {decisions}")  # fmt: skip

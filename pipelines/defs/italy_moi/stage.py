@@ -10,7 +10,7 @@ from pipelines.defs.italy_moi import read
 from pipelines.defs.italy_moi.docs import TABLES
 from pipelines.defs.italy_moi.source import FILES
 from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
+from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
 from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
 
@@ -91,12 +91,7 @@ def build_staging(warehouse: Warehouse, entity: str, table: str, counts_sql: str
         sql.comment_table(con, qualified, text, columns)
         decisions = {}
         if "cleaning_notes" in columns:
-            decisions = dict(
-                con.execute(
-                    f"select split_part(note, ':', 1), count(*) from "
-                    f"(select unnest(cleaning_notes) as note from {qualified}) group by 1 order by 1"
-                ).fetchall()
-            )
+            decisions = cleaning_decisions(con, qualified)
         counts = {}
         if counts_sql:
             cursor = con.execute(counts_sql)

@@ -5,7 +5,7 @@ import pandas as pd
 
 from pipelines.defs.unhcr_odp import config, read
 from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import table_metadata
+from pipelines.lib.asset_meta import cleaning_decisions, table_metadata
 from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import SourceFormatError, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -126,12 +126,7 @@ def _stage(warehouse: Warehouse, raw_table: str, table: str, numeric: list[str])
         _config_tables(con)
         sql.build_table(con, "staging", table)
         coverage.record(con, table)
-        decisions = dict(
-            con.execute(
-                f"select split_part(note, ':', 1), count(*) from "
-                f"(select unnest(cleaning_notes) as note from staging.{table}) group by 1 order by 1"
-            ).fetchall()
-        )
+        decisions = cleaning_decisions(con, f"staging.{table}")
         metadata = table_metadata(con, f"staging.{table}")
     return dg.MaterializeResult(metadata={**metadata, "cleaning_decisions": dg.MetadataValue.json(decisions)})
 

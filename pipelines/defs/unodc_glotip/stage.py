@@ -11,7 +11,7 @@ import duckdb
 
 from pipelines.defs.unodc_glotip import labels, read
 from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
+from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -174,13 +174,7 @@ def build_records(warehouse: Warehouse) -> tuple[dict, dict]:
 
 
 def _decisions(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> dict:
-    decisions = dict(
-        con.execute(
-            f"select split_part(note, ':', 1), count(*) from "
-            f"(select unnest(cleaning_notes) as note from {table} where {where}) group by 1 order by 1"
-        ).fetchall()
-    )
-    return {"cleaning_decisions": dg.MetadataValue.json(decisions)}
+    return {"cleaning_decisions": dg.MetadataValue.json(cleaning_decisions(con, table, where))}
 
 
 def build_values(warehouse: Warehouse, table: str) -> dict:
