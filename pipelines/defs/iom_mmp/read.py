@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib.counts import CountFormat, explain
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.sql import identifier, literal
 from pipelines.lib.tabular import (
@@ -21,16 +22,14 @@ from pipelines.lib.tabular import (
 SOURCE = "iom_mmp"
 HERE = Path(__file__).resolve().parent
 
+# Counts as Missing Migrants writes them: the old portal files write "1,022"; negative counts (a few in every
+# vintage) pass here and staging sets them null, noting it. Nothing else: no padding, no fraction, no exponent.
+COUNT_FORMAT = CountFormat(thousands=True, negative=True)
+COUNT_COLUMNS = ("dead", "missing", "dead_and_missing", "survivors", "females", "males", "children")
 # What the staging model can parse, per canonical column. A non-empty cell that does not match is an error.
-COUNT = r"-?\d{1,18}|-?\d{1,3}(,\d{3}){1,5}"  # at most 18 digits: what a BIGINT holds
+# Counts are matched as written (`COUNT_FORMAT`); the other cells after the staging model's trim().
 CELL_RULES = {
-    "dead": (COUNT, "a count"),
-    "missing": (COUNT, "a count"),
-    "dead_and_missing": (COUNT, "a count"),
-    "survivors": (COUNT, "a count"),
-    "females": (COUNT, "a count"),
-    "males": (COUNT, "a count"),
-    "children": (COUNT, "a count"),
+    **dict.fromkeys(COUNT_COLUMNS, (COUNT_FORMAT.pattern, "a count")),
     "incident_year": (r"(19|20)\d\d", "a year"),
     # letters spelled out: a case-insensitive match would also take Unicode look-alikes ('ſep') that the
     # staging model's lower() does not fold to ASCII
@@ -136,26 +135,32 @@ def validate_cells(con: object, table: str, vintage: str, file: str) -> dict[str
     """Raises on the first cell of the raw table the staging model cannot parse (file row, column, value and how
     many cells are like it); returns the count of non-empty cells checked per column. One scan in DuckDB, with
     the staging model's own trimming and regular-expression engine, so what passes here is what it parses."""
-    rules = [(p, *CELL_RULES[c]) for p, c in vintages()[vintage].items() if c in CELL_RULES]
+    rules = [(p, c, *CELL_RULES[c]) for p, c in vintages()[vintage].items() if c in CELL_RULES]
     parts = []
-    for publisher, pattern, _meaning in rules:
+    for publisher, canonical, pattern, _meaning in rules:
         cell = f"coalesce({identifier(publisher)}, '')"
-        bad = f"trim({cell}) <> '' and not regexp_full_match(trim({cell}), {literal(pattern)})"
+        if canonical in COUNT_COLUMNS:
+            bad = f"{COUNT_FORMAT.bad_sql(cell)}"
+        else:
+            bad = f"trim({cell}) <> '' and not regexp_full_match(trim({cell}), {literal(pattern)})"
+        # a count is filled when it is not ''; spaces alone are refused, never read as "not reported"
+        filled = f"{cell} <> ''" if canonical in COUNT_COLUMNS else f"trim({cell}) <> ''"
         parts += [
-            f"count(*) filter (where trim({cell}) <> '')",
+            f"count(*) filter (where {filled})",
             f"count(*) filter (where {bad})",
             f"arg_min({cell}, {ROW_COLUMN}) filter (where {bad})",
             f"min({ROW_COLUMN}) filter (where {bad})",
         ]
     found = con.execute(f"select {', '.join(parts)} from {table}").fetchall()[0]
     checked = {}
-    for index, (publisher, _pattern, meaning) in enumerate(rules):
+    for index, (publisher, canonical, _pattern, meaning) in enumerate(rules):
         filled, bad, value, row = found[4 * index : 4 * index + 4]
         if bad:
+            why = f" ({explain(value, COUNT_FORMAT)})" if canonical in COUNT_COLUMNS else ""
             raise SourceFormatError(
                 SOURCE,
                 file,
-                f"value {value!r} is not {meaning} ({bad} such cell(s) in this column)",
+                f"value {value!r} is not {meaning}{why} ({bad} such cell(s) in this column)",
                 row=int(row),
                 column=publisher,
             )
