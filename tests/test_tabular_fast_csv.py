@@ -316,7 +316,7 @@ def test_a_prefetch_never_parses_a_workbook_over_the_bound(
     path = tmp_path / "book.xlsx"
     path.write_bytes(b"not a zip at all")
     opened: list[Path] = []
-    monkeypatch.setattr(tabular, "_open_sheet", lambda p, s: opened.append(p))
+    monkeypatch.setattr(tabular, "_read_sheet", lambda p, *_: opened.append(p))
     tabular.prefetch_xlsx(path, None)
     assert tabular._PREFETCH[(str(path), None, 1)][1].result() is None
     assert opened == []
