@@ -33,6 +33,29 @@ def rejected_since(raw_dir: Path, since: dt.datetime) -> list[dict]:
     return found
 
 
+def unusual_layouts(paths: Paths) -> list[dict]:
+    """The snapshots the working warehouse was last loaded from whose layout is new (read by column names) or
+    whose text was not UTF-8: source, file, layout as recorded (meta.snapshots_used)."""
+    import duckdb
+
+    if not paths.working_db.exists():
+        return []
+    try:
+        con = duckdb.connect(str(paths.working_db), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select source, file, layout from meta.snapshots_used "
+            "where layout like 'new layout %' or layout like '%; encoding: %' order by source, file"
+        ).fetchall()
+    except duckdb.Error:
+        rows = []
+    finally:
+        con.close()
+    return [{"source": s, "file": f, "layout": layout} for s, f, layout in rows]
+
+
 def write(paths: Paths, ok: bool, report: object) -> dict:
     """Records the build that just ended (`report`: the runner's BuildReport). Never fails the build: a data
     directory that cannot be written is reported by the build itself."""
@@ -50,6 +73,7 @@ def write(paths: Paths, ok: bool, report: object) -> dict:
             {"check": c["check"], "outcome": c["outcome"]} for c in report.checks if c["outcome"] != "passed"
         ],
         "rejected": rejected_since(paths.raw_dir, started),
+        "unusual_layouts": unusual_layouts(paths),
         "left_out": dict(report.left_out),
     }
     try:

@@ -155,6 +155,28 @@ def _print_stale(paths: Paths) -> None:
         print(f"  stale sources (`migration-evidence status`): {', '.join(stale)}", file=sys.stderr)
 
 
+def _print_record(paths: Paths, already: set[str]) -> None:
+    """What the build recorded for `status` (pipelines/build_record.py): snapshots it marked rejected while
+    reading them, and layouts it read that are new or not UTF-8."""
+    from pipelines import build_record
+
+    record = build_record.read(paths) or {}
+    for item in record.get("rejected", []):
+        if f"{item['source']}/{item['file']}" not in already:
+            print(
+                f"  marked rejected while reading it: {item['source']}/{item['file']}: {item['reason']}",
+                file=sys.stderr,
+            )
+    for item in record.get("unusual_layouts", []):
+        where, layout = f"{item['source']}/{item['file']}", item["layout"]
+        if layout.startswith("new layout "):
+            print(f"  new layout, read by column names: {where}: {layout}", file=sys.stderr)
+        if "; encoding: " in layout:
+            print(
+                f"  read as {layout.rsplit('; encoding: ', 1)[1]} text (not UTF-8): {where}", file=sys.stderr
+            )
+
+
 def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
     print("", file=sys.stderr)
     steps = report.steps
@@ -177,16 +199,7 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
             "snapshot; `migration-evidence accept` puts it back)",
             file=sys.stderr,
         )
-    from pipelines import build_record
-
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=report.elapsed())
-    already = set(report.rejected)
-    for item in build_record.rejected_since(paths.raw_dir, since):
-        if f"{item['source']}/{item['file']}" not in already:
-            print(
-                f"  marked rejected while reading it: {item['source']}/{item['file']}: {item['reason']}",
-                file=sys.stderr,
-            )
+    _print_record(paths, set(report.rejected))
     for asset, reason in report.left_out.items():
         print(f"  left out (no snapshot of {reason}): {asset} and its dependents", file=sys.stderr)
     unchanged = getattr(report, "unchanged", [])

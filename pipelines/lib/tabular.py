@@ -363,23 +363,56 @@ def load_csv(
     return header, len(starts)
 
 
+# Single-byte encodings charset detection may name for Windows-1252 text (they share its letters): a file whose
+# best guess is anything else (Cyrillic, Greek, Arabic, Hebrew, East Asian) is refused, never read as mojibake.
+LATIN_GUESSES = re.compile(
+    r"(cp125[027]|cp8(50|52|58)|cp775|latin_1|iso8859_([1-49]|1[0-6])|mac_(roman|latin2|iceland)|hp_roman8|ascii|utf_8)$"
+)
+
+
+def decode_text(raw: bytes, source: str, name: str) -> tuple[str, str]:
+    """(text, encoding) of a CSV file: UTF-8 with or without a BOM, else Windows-1252 (what Excel writes when it
+    re-saves a CSV). Anything else is refused naming the first byte that is not UTF-8 and what the file looks
+    like: NUL bytes (UTF-16, binary), bytes Windows-1252 does not define, or text in another script."""
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise SourceFormatError(
+            source, name, "holds NUL bytes (UTF-16 text or binary?): not UTF-8 or Windows-1252 text", row=line
+        )
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first, line = raw[exc.start], raw[: exc.start].count(b"\n") + 1
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        guess = None
+    else:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        guess = best.encoding if best is not None else None
+        if guess is None or LATIN_GUESSES.match(guess):
+            return text, "windows-1252"
+    looks = f"; it looks like {guess}" if guess else ""
+    raise SourceFormatError(
+        source, name, f"not UTF-8 or Windows-1252 text (byte 0x{first:02x}{looks})", row=line
+    )
+
+
 def read_csv_strict(path: Path, source: str, display_name: str | None = None) -> pd.DataFrame:
-    """Reads a UTF-8 CSV (BOM and CRLF allowed) as text. `_source_row` is the file line where each record starts.
+    """Reads a CSV file (UTF-8 with or without BOM, or Windows-1252: `decode_text`; CRLF allowed) as text.
+    `_source_row` is the file line where each record starts; `frame.attrs["encoding"]` the encoding read.
 
     Files with plain RFC 4180 quoting are parsed by pyarrow (`_fast_records`); the rest, and every file pyarrow
     refuses, line by line with Python's csv module, which names the row of any problem."""
     name = display_name or path.name
     raw = path.read_bytes()
-    fast = _fast_records(raw)
+    text, encoding = decode_text(raw, source, name)
+    fast = _fast_records(raw if encoding == "utf-8" else text.encode("utf-8"))
     if fast is not None:
+        fast.attrs["encoding"] = encoding
         return fast
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceFormatError(
-            source, name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=line
-        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -417,6 +450,7 @@ def read_csv_strict(path: Path, source: str, display_name: str | None = None) ->
             )
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
+    frame.attrs["encoding"] = encoding
     return frame
 
 

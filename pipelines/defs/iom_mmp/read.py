@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines.lib.counts import CountFormat, explain
+from pipelines.lib.layouts import LayoutError, Vocabulary
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.sql import identifier, literal
 from pipelines.lib.tabular import (
@@ -46,7 +49,10 @@ CELL_RULES = {
         r"\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4}|[A-Z][a-z]{2}, \d{2}/\d{2}/\d{4} - \d{2}:\d{2}",
         "a date (YYYY-MM-DD, 'August 31, 2021' or 'Thu, 01/01/2026 - 12:00')",
     ),
-    "coordinates": (r"-?\d+(\.\d+)?,\s*-?\d+(\.\d+)?", "'latitude, longitude'"),
+    "coordinates": (
+        r"-?[0-9]+([.][0-9]+)?, *-?[0-9]+([.][0-9]+)?|POINT ?\( *-?[0-9]+([.][0-9]+)? +-?[0-9]+([.][0-9]+)? *\)",
+        "'latitude, longitude' or 'POINT (longitude latitude)'",
+    ),
     "source_quality": (r"[1-5](,[1-5])*", "a source quality grade 1-5 (or a list such as '4,5')"),
 }
 
@@ -68,8 +74,49 @@ def canonical_columns() -> list[str]:
     return list(seen)
 
 
+@cache
+def vocabulary() -> Vocabulary:
+    """Every name each column has had in a known layout (columns.csv) and the synonyms in synonyms.csv."""
+    pairs = [(p, c) for mapping in vintages().values() for p, c in mapping.items()]
+    with open(HERE / "synonyms.csv", newline="", encoding="utf-8") as handle:
+        pairs += [(row["publisher_column"], row["column"]) for row in csv.DictReader(handle)]
+    return Vocabulary.of(pairs)
+
+
+def needed_columns() -> list[str]:
+    """The columns every known layout has: a new layout must have them all (the others, which some layouts
+    lack, are null where a file does not have them, as for those layouts)."""
+    every = [set(mapping.values()) for mapping in vintages().values()]
+    return [c for c in canonical_columns() if all(c in have for have in every)]
+
+
+NEW_LAYOUT = "new layout "
+ENCODING = re.compile(r"; encoding: ([\w-]+)$")
+
+
+def describe_layout(base: str, encoding: str = "utf-8") -> str:
+    """The layout as recorded with the snapshot (meta.snapshots_used.layout, curated.mmp_vintages.layout): a
+    known layout's name, or 'new layout {publisher column: column, ...}' for one read by meaning; then the
+    encoding when it is not UTF-8. Staging reads the columns back from it (`columns_of`)."""
+    return base + (f"; encoding: {encoding}" if encoding != "utf-8" else "")
+
+
+def columns_of(layout: str) -> dict[str, str]:
+    """{publisher column: column} of a recorded layout."""
+    base = ENCODING.sub("", layout)
+    if base.startswith(NEW_LAYOUT):
+        return json.loads(base[len(NEW_LAYOUT) :])
+    return vintages()[base]
+
+
+def is_new(layout: str) -> bool:
+    return layout.startswith(NEW_LAYOUT)
+
+
 def detect_vintage(headers: list[str], file: str) -> str:
-    """The vintage whose header set this file has exactly; otherwise an error naming what differs."""
+    """The known layout whose header set this file has exactly; else the file read by meaning (every needed
+    column found by its normalised name or a synonym: a new layout, named as such); else an error naming what
+    is missing, unknown or given twice, and the closest known layout."""
     present = [h for h in headers if h != ROW_COLUMN]
     duplicates = sorted({h for h in present if present.count(h) > 1})
     if duplicates:
@@ -83,14 +130,20 @@ def detect_vintage(headers: list[str], file: str) -> str:
         diff = (len(missing) + len(extra), sorted(missing), sorted(extra))
         if best_diff is None or diff < best_diff:
             best, best_diff = vintage, diff
-    _, missing, extra = best_diff
-    raise SourceFormatError(
-        SOURCE,
-        file,
-        f"header matches no known Missing Migrants layout; closest is {best!r}, "
-        f"missing column(s) {missing}, unexpected column(s) {extra}",
-        row=1,
-    )
+    try:
+        mapping = vocabulary().match(present, needed_columns())
+    except LayoutError as exc:
+        _, missing, extra = best_diff
+        raise SourceFormatError(
+            SOURCE,
+            file,
+            f"header matches no known Missing Migrants layout and cannot be read by column names: {exc} "
+            f"(closest known layout {best!r}: missing column(s) {missing}, unexpected column(s) {extra}; "
+            "a new name of a known column goes in pipelines/defs/iom_mmp/synonyms.csv)",
+            row=1,
+        ) from None
+    ordered = {p: mapping[p] for p in present}
+    return NEW_LAYOUT + json.dumps(ordered, ensure_ascii=False)
 
 
 def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, str]:
@@ -102,7 +155,7 @@ def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, str]:
     vintage = detect_vintage(list(frame.columns), snapshot.name)
     if frame.empty:
         raise SourceFormatError(SOURCE, snapshot.name, "has a header but no data rows")
-    return frame, vintage
+    return frame, describe_layout(vintage, frame.attrs.get("encoding", "utf-8"))
 
 
 def load_snapshot(con: object, snapshot: Snapshot, table: str) -> tuple[str, int]:
@@ -135,7 +188,7 @@ def validate_cells(con: object, table: str, vintage: str, file: str) -> dict[str
     """Raises on the first cell of the raw table the staging model cannot parse (file row, column, value and how
     many cells are like it); returns the count of non-empty cells checked per column. One scan in DuckDB, with
     the staging model's own trimming and regular-expression engine, so what passes here is what it parses."""
-    rules = [(p, c, *CELL_RULES[c]) for p, c in vintages()[vintage].items() if c in CELL_RULES]
+    rules = [(p, c, *CELL_RULES[c]) for p, c in columns_of(vintage).items() if c in CELL_RULES]
     parts = []
     for publisher, canonical, pattern, _meaning in rules:
         cell = f"coalesce({identifier(publisher)}, '')"
@@ -171,7 +224,7 @@ def validate_cells(con: object, table: str, vintage: str, file: str) -> dict[str
 def renamed_select_sql(vintage: str, raw: str) -> str:
     """SELECT of `raw` (a table or a parenthesised query) with canonical names, null for columns this vintage
     lacks."""
-    mapping = {canonical: publisher for publisher, canonical in vintages()[vintage].items()}
+    mapping = {canonical: publisher for publisher, canonical in columns_of(vintage).items()}
     parts = []
     for column in canonical_columns():
         if column in mapping:
