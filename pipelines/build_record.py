@@ -47,7 +47,7 @@ def unusual_layouts(paths: Paths) -> list[dict]:
     try:
         rows = con.execute(
             "select source, file, layout from meta.snapshots_used "
-            "where layout like 'new layout %' or layout like '%; encoding: %' order by source, file"
+            "where layout like '%new layout %' or layout like '%; encoding: %' order by source, file"
         ).fetchall()
     except duckdb.Error:
         rows = []

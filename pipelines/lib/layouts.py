@@ -74,3 +74,24 @@ class Vocabulary:
         if problems:
             raise LayoutError("; ".join(problems))
         return {hs[0]: c for c, hs in by_column.items()}
+
+
+NEW_LAYOUT = "new layout "
+
+
+def recognised(headers: list[str], known: Iterable[str]) -> dict[str, str] | None:
+    """{file header: known header} when `headers` are exactly the `known` ones written differently (case,
+    spacing, punctuation); None when they are not (the caller then names what differs)."""
+    known = list(known)
+    try:
+        mapping = Vocabulary.of((name, name) for name in known).match(headers, known)
+    except (LayoutError, ValueError):
+        return None
+    return mapping if len(mapping) == len(headers) else None
+
+
+def describe_new(mapping: dict[str, str]) -> str:
+    """How a layout read by column names is recorded (meta.snapshots_used.layout, the build summary)."""
+    import json
+
+    return NEW_LAYOUT + json.dumps(mapping, ensure_ascii=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.lib.counts import CountFormat, explain
-from pipelines.lib.layouts import LayoutError, Vocabulary
+from pipelines.lib.layouts import NEW_LAYOUT, LayoutError, Vocabulary, describe_new
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.sql import identifier, literal
 from pipelines.lib.tabular import (
@@ -90,7 +90,6 @@ def needed_columns() -> list[str]:
     return [c for c in canonical_columns() if all(c in have for have in every)]
 
 
-NEW_LAYOUT = "new layout "
 ENCODING = re.compile(r"; encoding: ([\w-]+)$")
 
 
@@ -142,8 +141,7 @@ def detect_vintage(headers: list[str], file: str) -> str:
             "a new name of a known column goes in pipelines/defs/iom_mmp/synonyms.csv)",
             row=1,
         ) from None
-    ordered = {p: mapping[p] for p in present}
-    return NEW_LAYOUT + json.dumps(ordered, ensure_ascii=False)
+    return describe_new({p: mapping[p] for p in present})
 
 
 def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, str]:

@@ -13,6 +13,7 @@ import pandas as pd
 from pipelines.defs.italy_moi.source import FILES, HERE, NAME, header_of, headers
 from pipelines.lib import raw_store
 from pipelines.lib.counts import CountFormat, reason
+from pipelines.lib.layouts import describe_new, recognised
 from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, refuse_cells, rejecting
 
 SOURCE = NAME
@@ -114,6 +115,11 @@ def read_snapshot(snapshot: raw_store.Snapshot, entity: str) -> pd.DataFrame:
     """The snapshot as text with the publisher's headers plus `_source_row`; refuses any other header."""
     frame = read_csv_strict(snapshot.path, SOURCE, display_name=snapshot.name)
     found = [c for c in frame.columns if c != ROW_COLUMN]
+    mapping = recognised(found, headers()[entity]) if set(found) != set(headers()[entity]) else None
+    if mapping:  # the ministry's columns written differently (case, spacing): read under its names
+        frame = frame.rename(columns=mapping)
+        frame.attrs["layout"] = describe_new(mapping)
+        found = [mapping[c] for c in found]
     problem = header_problem(found, headers()[entity])
     if problem:
         raise SourceFormatError(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipelines.defs.unodc_glotip.source import HEADER_ROW, NAME, SHEET
 from pipelines.lib.counts import CountFormat, reason
+from pipelines.lib.layouts import describe_new, recognised
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_xlsx_strict, refuse_cells
 
@@ -56,10 +57,17 @@ def check_header(headers: list[str], file: str) -> None:
 
 
 def read_snapshot(snapshot: Snapshot) -> pd.DataFrame:
-    """The workbook's data rows as text with the publisher's headers, plus `_source_row` (the sheet row)."""
+    """The workbook's data rows as text with the publisher's headers, plus `_source_row` (the sheet row). A
+    header with UNODC's columns written differently (case, spacing, punctuation) is read under UNODC's names;
+    `frame.attrs["layout"]` then records how ('new layout {...}'), else it is the known layout's name."""
     frame, _banner = read_xlsx_strict(
         snapshot.path, SOURCE, sheet=SHEET, header_row=HEADER_ROW, display_name=snapshot.name
     )
+    present = [h for h in frame.columns if h != ROW_COLUMN]
+    mapping = recognised(present, columns()) if set(present) != set(columns()) else None
+    if mapping:
+        frame = frame.rename(columns=mapping)
+        frame.attrs["layout"] = describe_new(mapping)
     check_header(list(frame.columns), snapshot.name)
     if frame.empty:
         raise SourceFormatError(SOURCE, snapshot.name, "has a header but no data rows")

@@ -113,7 +113,7 @@ def load_release(context: dg.AssetExecutionContext, warehouse: Warehouse, which:
         con.register("incoming", frame)
         con.execute(f"create or replace table {table} as select * from incoming")
         con.unregister("incoming")
-        meta.record_snapshot(con, snapshot, table, LAYOUT, len(frame))
+        meta.record_snapshot(con, snapshot, table, frame.attrs.get("layout", LAYOUT), len(frame))
         metadata = table_metadata(con, table, preview_rows=3)
     return dg.MaterializeResult(
         metadata={
