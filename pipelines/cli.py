@@ -12,6 +12,47 @@ from pathlib import Path
 
 from pipelines.settings import Paths, resolve_paths
 
+# Exit codes (README, "Exit codes"): what a script calling the command can rely on.
+OK, FAILED, USAGE, ENVIRONMENT, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+class UsageError(Exception):
+    """The command line is wrong (an unknown source, a malformed option, a snapshot that does not exist):
+    nothing was done. Exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (and exit code 2), never a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+def _source_name(name: str) -> str:
+    from pipelines.lib.sources import registry
+
+    known = registry()
+    if name not in known:
+        raise argparse.ArgumentTypeError(f"unknown source {name!r}; known sources: {', '.join(known)}")
+    return name
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a calendar date written YYYY-MM-DD ({exc})"
+        ) from None
+
+
+def _pin(text: str) -> str:
+    source, sep, file = text.partition("=")
+    if not sep or not source.strip() or not file.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not SOURCE=FILE (e.g. iom_mmp=2025-05-05_…_file.csv)")
+    _source_name(source.strip())
+    return f"{source.strip()}={file.strip()}"
+
 
 def _paths(args: argparse.Namespace) -> Paths:
     return resolve_paths(args.data_dir, args.reports_dir)
@@ -23,7 +64,7 @@ def _import_items(args: argparse.Namespace) -> list[tuple[Path, str | None]]:
 
     items: list[tuple[Path, str | None]] = []
     if args.url and len(args.files) != 1:
-        raise SystemExit("--url describes one file: give exactly one FILE with it (or use --manifest)")
+        raise UsageError("--url describes one file: give exactly one FILE with it (or use --manifest)")
     items += [(Path(f), args.url) for f in args.files]
     if args.manifest:
         manifest = Path(args.manifest)
@@ -31,11 +72,11 @@ def _import_items(args: argparse.Namespace) -> list[tuple[Path, str | None]]:
             entries = json.loads(manifest.read_text(encoding="utf-8"))
             items += [(manifest.parent / e["file"], e["stands_for"]) for e in entries]
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise SystemExit(
+            raise UsageError(
                 f'{manifest}: not a manifest (a JSON list of {{"file": ..., "stands_for": API_ADDRESS}}): {exc}'
             ) from None
     if not items:
-        raise SystemExit("nothing to import: give FILE... or --manifest FILE")
+        raise UsageError("nothing to import: give FILE... or --manifest FILE")
     return items
 
 
@@ -44,19 +85,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pipelines.lib.sources import get_source
 
     info = get_source(args.source)
-    accessed = dt.date.fromisoformat(args.accessed) if args.accessed else None
+    accessed = args.accessed
     paths = _paths(args)
-    failed = 0
+    failed, environment = 0, 0
     for file, stands_for in _import_items(args):
+        before = dt.datetime.now(dt.UTC)
         try:
             snapshot = raw_store.land(
                 paths.raw_dir, info, file, arrival="import", accessed=accessed, stands_for=stands_for
             )
-        except (raw_store.RawStoreError, OSError) as exc:
+        except raw_store.RawStoreError as exc:
             print(f"✘ {file}: {exc}", file=sys.stderr)
             failed += 1
             continue
+        except OSError as exc:  # the raw store cannot be written (read-only, full), or the file not read
+            print(f"✘ {file}: cannot use {exc.filename or file}: {exc.strerror or exc}", file=sys.stderr)
+            environment += 1
+            continue
         p = snapshot.provenance
+        if p.get("status") == "rejected" and raw_store.landed_at(snapshot) >= before:
+            print(
+                f"✘ {file}: stored as {snapshot.name} and marked rejected: {p.get('rejection_reason')}",
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
         if p.get("status") == "rejected":
             print(
                 f"✘ {file}: the same bytes are already in the store as {snapshot.name}, marked rejected: "
@@ -70,7 +123,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"✔ {file} → {snapshot.path} (sha256 {p['sha256'][:12]}, accessed {p['accessed']}, "
             f"published {p['published'] or 'not stated'})"
         )
-    return 1 if failed else 0
+    return ENVIRONMENT if environment else (FAILED if failed else OK)
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
@@ -80,8 +133,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
     try:
         snapshot = raw_store.find_snapshot(paths.raw_dir, args.source, args.file)
     except raw_store.RawStoreError as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return 1
+        raise UsageError(str(exc)) from None
     if snapshot.provenance.get("status") != "rejected":
         print(f"{args.source}/{snapshot.name} is not rejected; nothing to do", file=sys.stderr)
         return 0
@@ -101,6 +153,28 @@ def _print_stale(paths: Paths) -> None:
     stale = [f"{f.source} ({f.age_days} days, limit {f.max_age_days})" for f in found if f.stale and f.newest]
     if stale:
         print(f"  stale sources (`migration-evidence status`): {', '.join(stale)}", file=sys.stderr)
+
+
+def _print_record(paths: Paths, already: set[str]) -> None:
+    """What the build recorded for `status` (pipelines/build_record.py): snapshots it marked rejected while
+    reading them, and layouts it read that are new or not UTF-8."""
+    from pipelines import build_record
+
+    record = build_record.read(paths) or {}
+    for item in record.get("rejected", []):
+        if f"{item['source']}/{item['file']}" not in already:
+            print(
+                f"  marked rejected while reading it: {item['source']}/{item['file']}: {item['reason']}",
+                file=sys.stderr,
+            )
+    for item in record.get("unusual_layouts", []):
+        where, layout = f"{item['source']}/{item['file']}", item["layout"]
+        if layout.startswith("new layout "):
+            print(f"  new layout, read by column names: {where}: {layout}", file=sys.stderr)
+        if "; encoding: " in layout:
+            print(
+                f"  read as {layout.rsplit('; encoding: ', 1)[1]} text (not UTF-8): {where}", file=sys.stderr
+            )
 
 
 def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
@@ -125,6 +199,7 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
             "snapshot; `migration-evidence accept` puts it back)",
             file=sys.stderr,
         )
+    _print_record(paths, set(report.rejected))
     for asset, reason in report.left_out.items():
         print(f"  left out (no snapshot of {reason}): {asset} and its dependents", file=sys.stderr)
     unchanged = getattr(report, "unchanged", [])
@@ -153,6 +228,18 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
         print(f"BUILD FAILED. The published database {paths.published_db} is {state}.", file=sys.stderr)
 
 
+def _check_pins(paths: Paths, pins: list[str]) -> None:
+    """Each --snapshot names one stored, accepted snapshot of its source (else a usage error: nothing built)."""
+    from pipelines.lib import raw_store
+
+    for pin in pins:
+        source, _, file = pin.partition("=")
+        try:
+            raw_store.select_snapshot(paths.raw_dir, source, file)
+        except raw_store.RawStoreError as exc:
+            raise UsageError(f"--snapshot {pin}: {exc}") from None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.runner import run_build
 
@@ -162,13 +249,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     pins = ",".join(args.snapshot or [])
     sources = getattr(args, "source", None)
     if sources and args.select:
-        raise SystemExit("--source and --select choose the assets in two ways: give one of them")
-    if sources:
-        from pipelines.lib.sources import registry
-
-        unknown = sorted(set(sources) - set(registry()))
-        if unknown:
-            raise SystemExit(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(registry())}")
+        raise UsageError("--source and --select choose the assets in two ways: give one of them")
+    _check_pins(paths, args.snapshot or [])
     print(f"Building from {paths.raw_dir}", file=sys.stderr)
     ok, report = run_build(
         paths,
@@ -222,14 +304,20 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="migration-evidence", description=__doc__)
+    top = Parser(prog="migration-evidence", description=__doc__)
     top.add_argument("--data-dir", help="data directory (default: $MIGRATION_DATA_DIR or data/)")
     top.add_argument("--reports-dir", help="reports directory (default: $MIGRATION_REPORTS_DIR or reports/)")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     imp = sub.add_parser("import", help="register files you already have into the raw store, with provenance")
-    imp.add_argument("source", help="source name, e.g. iom_mmp")
+    imp.add_argument("source", type=_source_name, help="source name, e.g. iom_mmp")
     imp.add_argument("files", nargs="*", help="files to register")
     imp.add_argument("--url", help="the API address a saved response came from (recorded in its provenance)")
     imp.add_argument(
@@ -237,6 +325,7 @@ def parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--accessed",
+        type=_iso_date,
         help="date the files were downloaded (YYYY-MM-DD); default: from the file name, else today",
     )
     imp.set_defaults(func=cmd_import)
@@ -244,7 +333,7 @@ def parser() -> argparse.ArgumentParser:
     accept = sub.add_parser(
         "accept", help="put back a snapshot the build marked rejected (after you have checked it)"
     )
-    accept.add_argument("source", help="source name, e.g. iom_mmp")
+    accept.add_argument("source", type=_source_name, help="source name, e.g. iom_mmp")
     accept.add_argument("file", help="the stored file name (data/raw/SOURCE/...)")
     accept.set_defaults(func=cmd_accept)
 
@@ -254,12 +343,14 @@ def parser() -> argparse.ArgumentParser:
         "--snapshot",
         action="append",
         metavar="SOURCE=FILE",
+        type=_pin,
         help="build from this snapshot instead of the newest",
     )
     build.add_argument("--select", help="Dagster asset selection, e.g. 'group:iom_mmp'")
     build.add_argument(
         "--source",
         action="append",
+        type=_source_name,
         help="only this source's assets and everything downstream of them (repeatable)",
     )
     build.add_argument(
@@ -269,7 +360,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
 
     refresh = sub.add_parser("refresh", help="download every source live, then build")
-    refresh.add_argument("--source", action="append", help="only this source (repeatable)")
+    refresh.add_argument("--source", action="append", type=_source_name, help="only this source (repeatable)")
     refresh.add_argument(
         "--strict",
         action="store_true",
@@ -291,17 +382,52 @@ def parser() -> argparse.ArgumentParser:
 
     ui = sub.add_parser("ui", help="serve the Dagster UI")
     ui.add_argument("--host", default="127.0.0.1")
-    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--port", type=_port, default=3000)
     ui.set_defaults(func=cmd_ui)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Runs one command. Whatever goes wrong ends in one line on stderr and a documented exit code (README,
+    "Exit codes"), never a traceback: a traceback of an unexpected error is saved to a file the line names."""
     try:
+        args = parser().parse_args(argv)
         return args.func(args)
+    except UsageError as exc:
+        print(f"✘ usage: {exc}", file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
-        return 130
+        print("✘ interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except SystemExit as exc:  # argparse's --help, or a message raised on purpose
+        if exc.code is None or isinstance(exc.code, int):
+            return int(exc.code or 0)
+        print(f"✘ {exc.code}", file=sys.stderr)
+        return FAILED
+    except OSError as exc:  # a data directory that cannot be written, a full disk, a file that vanished
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"✘ cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return ENVIRONMENT
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a file
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    import tempfile
+    import traceback
+
+    from pipelines.lib import raw_store
+    from pipelines.lib.tabular import SourceFormatError
+
+    if isinstance(exc, SourceFormatError | raw_store.RawStoreError):
+        print(f"✘ {exc}", file=sys.stderr)
+        return FAILED
+    fd, path = tempfile.mkstemp(prefix="migration-evidence-error-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        traceback.print_exception(exc, file=handle)
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"✘ internal error: {type(exc).__name__}: {first} (details in {path})", file=sys.stderr)
+    return INTERNAL
 
 
 def run() -> None:

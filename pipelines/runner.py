@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from pipelines import progress
+from pipelines import build_record, progress
 from pipelines.settings import PROJECT_ROOT, Paths
 
 
@@ -203,6 +203,7 @@ def run_build(
         if not plan.run:
             if not instance.is_ephemeral:
                 _evaluate_freshness(instance, run_config, tags)
+            build_record.write(paths, True, report)
             return True, report
         planning.forget(paths, plan)
         checks = {c for k in plan.run for c in graph.get(k).check_keys if c.name != FRESHNESS_CHECK}
@@ -226,4 +227,5 @@ def run_build(
     ok = (
         result.success and not report.failures and all(s.get("status") == "ok" for s in report.steps.values())
     )
+    build_record.write(paths, ok, report)  # for `status`: the outcome, errors and rejections of this build
     return ok, report

@@ -1,7 +1,9 @@
-"""`migration-evidence status`: per source, the snapshots the last build used, every check of the last build
-with its severity and outcome, and how current the data are (the last date they cover against the source's
-publication rhythm). Reads only: the working warehouse read-only while no build holds the build
-lock, else the published database (replaced atomically, so it is never half-written)."""
+"""`migration-evidence status`: per source, the snapshots that feed the published database (and, apart, the
+ones the last build read but did not publish, and every snapshot marked rejected, with the reason), the last
+build's outcome and errors (data/last_build.json), every check of the last build with its severity and
+outcome, and how current the data are (the last date they cover against the source's publication rhythm).
+Reads only: the working warehouse read-only while no build holds the build lock, else the published database
+(replaced atomically, so it is never half-written)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import build_record
 from pipelines.defs.operations.freshness import assess, covered_in
+from pipelines.lib import raw_store
 from pipelines.lib.sources import registry
 from pipelines.settings import Paths
 
@@ -129,6 +133,38 @@ def read_build(paths: Paths) -> tuple[str | None, dict, str]:
     return None, {"snapshots": [], "checks": [], "last_build": None, "covered": {}}, note.removesuffix("; ")
 
 
+def published_snapshots(paths: Paths) -> list[dict] | None:
+    """The snapshots the published database was built from (curated.source_snapshots), or None before any
+    publish. This, not what the working warehouse last loaded, is what researchers read."""
+    if not paths.published_db.exists():
+        return None
+    try:
+        return _read(paths.published_db, "curated.source_snapshots", "curated.validation_results", None)[
+            "snapshots"
+        ]
+    except duckdb.Error:
+        return None
+
+
+def rejected_snapshots(paths: Paths, source: str) -> list[dict]:
+    """Every snapshot of `source` marked rejected (kept apart, never used), newest first, with the reason."""
+    try:
+        every = raw_store.list_snapshots(paths.raw_dir, source, include_rejected=True)
+    except raw_store.RawStoreError:
+        return []
+    found = [
+        {
+            "file": s.name,
+            "accessed": s.provenance.get("accessed"),
+            "rejected_at": s.provenance.get("rejected_at"),
+            "reason": s.provenance.get("rejection_reason"),
+        }
+        for s in every
+        if s.provenance.get("status") == "rejected"
+    ]
+    return sorted(found, key=lambda r: (r["rejected_at"] or "", r["accessed"] or "", r["file"]), reverse=True)
+
+
 def _source_of(asset: str) -> str:
     layer, _, name = asset.partition("/")
     return name.removeprefix("stg_").split("__")[0] if layer in ("raw", "staging") else layer
@@ -138,7 +174,10 @@ def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
-def _check_item(c: dict, last_run: str | None) -> dict:
+def _check_item(c: dict, last_run: str | None, since: dt.datetime | None = None) -> dict:
+    """One check; `in_last_build` is false for a result an earlier build recorded (the last build started
+    after it, e.g. one that failed before reaching the check)."""
+    earlier = since is not None and isinstance(c["checked_at"], dt.datetime) and c["checked_at"] < since
     return {
         "check": f"{c['asset']}:{c['check_name']}",
         "severity": c["severity"],
@@ -146,25 +185,42 @@ def _check_item(c: dict, last_run: str | None) -> dict:
         "failed": c["failed_expectations"],
         "summary": c["summary"],
         "checked_at": _plain(c["checked_at"]),
-        "in_last_build": last_run is None or c["run_id"] in (None, last_run),
+        "in_last_build": (last_run is None or c["run_id"] in (None, last_run)) and not earlier,
     }
 
 
 def collect(paths: Paths, today: dt.date | None = None) -> dict:
     origin, found, note = read_build(paths)
+    published = published_snapshots(paths)
+    published_files = {(s["source"], s["file"]) for s in published or []}
+    record = build_record.read(paths)
+    since = (
+        dt.datetime.fromisoformat(record["started_at"]).astimezone(dt.UTC).replace(tzinfo=None)
+        if record
+        else None
+    )
     # the last build's run: the one that recorded the newest check row
     newest = max(found["checks"], key=lambda c: c["checked_at"], default=None)
     last_run = newest["run_id"] if newest else None
     sources = []
     for name in registry():
         fresh = assess(paths.raw_dir, name, today=today, covered=found["covered"])
-        checks = [_check_item(c, last_run) for c in found["checks"] if _source_of(c["asset"]) == name]
+        checks = [_check_item(c, last_run, since) for c in found["checks"] if _source_of(c["asset"]) == name]
+        loaded = [{k: _plain(v) for k, v in s.items()} for s in found["snapshots"] if s["source"] == name]
+        in_use = loaded if published is None else [
+            {k: _plain(v) for k, v in s.items()} for s in published if s["source"] == name
+        ]  # fmt: skip
         sources.append(
             {
                 "source": name,
-                "in_use": [
-                    {k: _plain(v) for k, v in s.items()} for s in found["snapshots"] if s["source"] == name
+                # the snapshots feeding the published database (before any publish: those the build read)
+                "in_use": in_use,
+                "in_use_published": published is not None,
+                # read by the last build (the working warehouse) but not in the published database
+                "read_not_published": [
+                    s for s in loaded if published is not None and (name, s["file"]) not in published_files
                 ],
+                "rejected": rejected_snapshots(paths, name),
                 "newest": [
                     {
                         "entity": e,
@@ -189,10 +245,19 @@ def collect(paths: Paths, today: dt.date | None = None) -> dict:
                 "checks_failed": [c for c in checks if c["outcome"] != "passed"],
             }
         )
-    other = [_check_item(c, last_run) for c in found["checks"] if _source_of(c["asset"]) not in registry()]
+    other = [
+        _check_item(c, last_run, since) for c in found["checks"] if _source_of(c["asset"]) not in registry()
+    ]
+    written = (
+        dt.datetime.fromtimestamp(paths.published_db.stat().st_mtime, dt.UTC).isoformat(timespec="seconds")
+        if paths.published_db.exists()
+        else None
+    )
     return {
         "data_dir": str(paths.data_dir),
         "today": (today or dt.date.today()).isoformat(),
+        "published_database": {"path": str(paths.published_db), "written_at": written},
+        "last_build_outcome": record,
         "built": origin is not None,
         "read_from": origin,
         "note": note,
@@ -249,11 +314,64 @@ def _table(rows: list[tuple]) -> list[str]:
     ]
 
 
+def _short(text: str | None, limit: int = 300) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _published_lines(report: dict) -> list[str]:
+    """The published database and the last build's outcome (with its errors and rejections)."""
+    db = report["published_database"]
+    lines = [
+        f"Published database {db['path']} (written {db['written_at'][:16].replace('T', ' ')} UTC)"
+        if db["written_at"]
+        else "No published database yet."
+    ]
+    last = report.get("last_build_outcome")
+    if not last:
+        return lines
+    when = last["finished_at"][:16].replace("T", " ")
+    outcome = last["outcome"].upper() if last["outcome"] == "failed" else last["outcome"]
+    tail = (
+        ": the published database is unchanged"
+        if last["outcome"] == "failed"
+        else (", published" if last.get("published") else "")
+    )
+    lines.append(f"Last build {when} UTC: {outcome}{tail}")
+    lines += [f"  error: {_short(e)}" for e in last.get("errors", [])]
+    lines += [f"  check not passed: {c['check']} ({c['outcome']})" for c in last.get("checks_not_passed", [])]
+    lines += [
+        f"  marked rejected: {r['source']}/{r['file']}: {_short(r['reason'], 200)}"
+        for r in last.get("rejected", [])
+    ]
+    return lines
+
+
+def _apart_lines(report: dict) -> list[str]:
+    """Snapshots the last build read but did not publish, and every rejected snapshot."""
+    lines = []
+    read = [(i["source"], s) for i in report["sources"] for s in i["read_not_published"]]
+    if read:
+        lines += ["", "Read by the last build but not in the published database:"]
+        lines += [f"  {src}: {s['file']}" for src, s in read]
+    rejected = [(i["source"], r) for i in report["sources"] for r in i["rejected"]]
+    if rejected:
+        lines += [
+            "",
+            "Rejected snapshots (kept apart, never used; `migration-evidence accept SOURCE FILE` puts one back):",
+        ]
+        for src, r in rejected:
+            when = f" (rejected {r['rejected_at'][:16].replace('T', ' ')})" if r["rejected_at"] else ""
+            lines.append(f"  {src}: {r['file']}{when}: {_short(r['reason'], 200)}")
+    return lines
+
+
 def render(report: dict, *, as_json: bool = False) -> str:
     """A plain table (one line per snapshot in use), then the checks not passed and the stale sources."""
     if as_json:
         return json.dumps(report, indent=2, ensure_ascii=False)
     lines = [f"Data directory {report['data_dir']}, {report['today']}"]
+    lines += _published_lines(report)
     if report["built"]:
         when = f", last build {report['last_build'][:16].replace('T', ' ')}" if report["last_build"] else ""
         lines.append(
@@ -264,7 +382,13 @@ def render(report: dict, *, as_json: bool = False) -> str:
             "No build yet: the newest snapshots in the raw store are listed; run `migration-evidence build`."
         )
     rows = [HEADER] + [r for item in report["sources"] for r in _rows(item, report["built"])]
-    lines += ["", *_table(rows)]
+    title = (
+        "Snapshots feeding the published database:"
+        if any(i["in_use_published"] for i in report["sources"])
+        else "Snapshots (nothing published yet):"
+    )
+    lines += ["", title, *_table(rows)]
+    lines += _apart_lines(report)
     every = [(i["source"], c) for i in report["sources"] for c in i["checks"]]
     every += [("other", c) for c in report["other_checks"]["checks"]]
     if every:

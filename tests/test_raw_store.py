@@ -113,7 +113,7 @@ def test_a_rejected_snapshot_is_put_back_only_by_accept(
     assert back.provenance["status"] == "accepted" and back.provenance["rejection_reason"] is None
     assert back.provenance["previous_rejections"] == [f"iom_mmp: {stored.name}, row 3: 1 field"]
     raw_store.validate_provenance(back.provenance)
-    assert cli.main([*argv, "accept", "iom_mmp", "no-such-file.csv"]) == 1
+    assert cli.main([*argv, "accept", "iom_mmp", "no-such-file.csv"]) == cli.USAGE  # names nothing stored
 
 
 @pytest.mark.parametrize(

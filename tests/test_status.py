@@ -96,3 +96,48 @@ def test_after_a_build_it_shows_snapshots_checks_and_staleness_without_locking(p
     command = json.loads(answer.stdout)
     assert command["read_from"] == "published database" and "in use" in command["note"]
     assert _source(command, "iom_mmp")["in_use"][0]["rows"] == 12
+
+
+def _edited_fixture(tmp_path, name: str, column: str, value: str, row: int = 3):  # noqa: ANN001, ANN202
+    with open(FIXTURES / "iom_mmp" / "export_2025.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row][rows[0].index(column)] = value
+    path = tmp_path / name
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path
+
+
+def test_after_a_failed_build_it_names_the_published_snapshots_and_the_rejected_one(paths, tmp_path) -> None:  # noqa: ANN001
+    """A build that fails at staging (a count that is not a number), then one that fails at a blocking check
+    (an absurd count): each time status lists, as feeding the published database, the good snapshot only;
+    names the failed build and its error; and lists the new file as rejected, with the reason."""
+    good = land_mmp(paths, FIXTURES / "iom_mmp" / "export_2025.csv", accessed="2025-05-05")
+    assert build(paths)[0]
+    for kind, column, value, expected in (
+        ("staging", "Number of Dead", "1234.7", "is not a count"),
+        ("check", "Number of Dead", str(10**9), "stg_iom_mmp__incidents"),
+    ):
+        bad = land_mmp(paths, _edited_fixture(tmp_path, f"{kind}.csv", column, value), accessed="2025-06-01")
+        ok, _report = build(paths)
+        assert not ok, kind
+        report = collect(paths, today=ACCESSED)
+        mmp = _source(report, "iom_mmp")
+        assert mmp["in_use_published"] and [f["file"] for f in mmp["in_use"]] == [good.name], kind
+        assert bad.name in {r["file"] for r in mmp["rejected"]}, kind
+        rejected = next(r for r in mmp["rejected"] if r["file"] == bad.name)
+        assert expected in rejected["reason"] and rejected["rejected_at"], rejected
+        last = report["last_build_outcome"]
+        assert last["outcome"] == "failed" and not last["published"], last
+        assert bad.name in {r["file"] for r in last["rejected"]}, last
+        if kind == "staging":
+            assert any(bad.name in e and "1234.7" in e for e in last["errors"]), last["errors"]
+            assert bad.name in {f["file"] for f in mmp["read_not_published"]}
+        else:
+            assert any(c["outcome"].startswith("FAILED") for c in last["checks_not_passed"]), last
+        text = render(report)
+        assert "Last build" in text and "FAILED: the published database is unchanged" in text
+        assert "Snapshots feeding the published database:" in text
+        published_part = text.split("Snapshots feeding the published database:")[1].split("\n\n")[0]
+        assert good.name in published_part and bad.name not in published_part
+        assert f"iom_mmp: {bad.name} (rejected " in text.split("Rejected snapshots")[1]

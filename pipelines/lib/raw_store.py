@@ -113,8 +113,10 @@ def land(
 ) -> Snapshot:
     """Copies `file` into the store with its sidecar. Refuses up front, storing nothing: empty files, files larger
     than MAX_SNAPSHOT_BYTES, HTML pages, a media type the source does not publish, and workbooks that are not
-    readable zip archives or would expand past the reader's limit (truncated downloads, zip bombs): nothing is
-    parsed before these checks."""
+    readable zip archives, would expand past the reader's limit (truncated downloads, zip bombs) or whose sheets
+    exceed the reader's bounds: nothing is parsed before these checks. A file whose own dates cannot be read
+    (a workbook the xlsx reader cannot open) is stored marked rejected, with the reason: never taken as a good
+    snapshot with no date."""
     file = Path(file)
     original = original_name or file.name
     if not file.is_file():
@@ -150,14 +152,19 @@ def land(
     from_name = None if accessed else info.accessed_from_name(original)
     accessed_basis = "stated" if accessed else ("file name" if from_name else "import date")
     accessed = accessed or from_name or dt.date.today()
-    published, basis = info.published_from_file(file)
     digest = sha256_of(file)
+    stored = f"{accessed.isoformat()}_{digest[:12]}_{safe_name(original)}"
+    try:
+        published, basis = info.published_from_file(file)
+        unreadable = None
+    except Exception as exc:  # noqa: BLE001 - any failure reading the file is kept, marked rejected and named
+        published, basis = None, None
+        unreadable = f"{info.name}: {stored}: {getattr(exc, 'message', None) or exc} (at import)"
     target_dir = source_dir(raw_dir, info.name)
     target_dir.mkdir(parents=True, exist_ok=True)
     for existing in list_snapshots(raw_dir, info.name, include_rejected=True):
         if existing.provenance["sha256"] == digest:
             return existing
-    stored = f"{accessed.isoformat()}_{digest[:12]}_{safe_name(original)}"
     target = target_dir / stored
     record = {
         "schema_version": 1,
@@ -183,10 +190,11 @@ def land(
         "media_type": media_type,
         "arrival": arrival,
         # to the microsecond: a download landed a moment after an import of the same day is the newer snapshot
-        "landed_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "landed_at": _now(),
         "sample": sample,
-        "status": "accepted",
-        "rejection_reason": None,
+        "status": "rejected" if unreadable else "accepted",
+        "rejection_reason": unreadable,
+        **({"rejected_at": _now()} if unreadable else {}),
         "stands_for": stands_for,
         "entity": entity,
     }
@@ -196,6 +204,10 @@ def land(
     _write_exclusive(file, target)
     _write_json_atomic(target.with_name(stored + SIDECAR_SUFFIX), record)
     return Snapshot(target, record)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _write_exclusive(src: Path, target: Path) -> None:
@@ -301,8 +313,9 @@ def select_snapshots(raw_dir: Path, source: str, pin: str | None = None) -> list
 
 
 def mark_rejected(snapshot: Snapshot, reason: str) -> Snapshot:
-    """Keeps the bytes apart from the good snapshots: marked rejected, never selected as newest."""
-    record = dict(snapshot.provenance, status="rejected", rejection_reason=reason[:2000])
+    """Keeps the bytes apart from the good snapshots: marked rejected (with the reason and when), never selected
+    as newest."""
+    record = dict(snapshot.provenance, status="rejected", rejection_reason=reason[:2000], rejected_at=_now())
     _write_json_atomic(snapshot.path.with_name(snapshot.name + SIDECAR_SUFFIX), record)
     return Snapshot(snapshot.path, record)
 
@@ -314,6 +327,7 @@ def mark_accepted(snapshot: Snapshot) -> Snapshot:
     if previous:
         history.append(previous[:2000])
     record = dict(snapshot.provenance, status="accepted", rejection_reason=None, previous_rejections=history)
+    record.pop("rejected_at", None)
     validate_provenance(record)
     _write_json_atomic(snapshot.path.with_name(snapshot.name + SIDECAR_SUFFIX), record)
     return Snapshot(snapshot.path, record)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,13 @@ import pandas as pd
 ROW_COLUMN = "_source_row"
 ADDED_COLUMNS = frozenset({ROW_COLUMN, "_source_file"})  # what the readers and raw assets add to every row
 MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes; a larger workbook is refused as a possible zip bomb
+# What a sheet may declare or hold before the xlsx library is given it (the largest real sheet, GLOTIP's, has
+# 58,772 rows of 13 columns). The library allocates the whole rectangle from A1 to the last cell (and reserves
+# what the sheet's <dimension> declares), so one cell at XFD1048576 in a 17 KB file asks for 17 billion cells.
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
+MAX_XLSX_COLUMNS = 2_000
+MAX_XLSX_CELLS = 30_000_000  # of the rectangle from A1 to the last row and column
+MAX_XLSX_STRINGS = 30_000_000  # entries of the shared-strings table
 
 
 class SourceFormatError(Exception):
@@ -352,23 +360,56 @@ def load_csv(
     return header, len(starts)
 
 
+# Single-byte encodings charset detection may name for Windows-1252 text (they share its letters): a file whose
+# best guess is anything else (Cyrillic, Greek, Arabic, Hebrew, East Asian) is refused, never read as mojibake.
+LATIN_GUESSES = re.compile(
+    r"(cp125[027]|cp8(50|52|58)|cp775|latin_1|iso8859_([1-49]|1[0-6])|mac_(roman|latin2|iceland)|hp_roman8|ascii|utf_8)$"
+)
+
+
+def decode_text(raw: bytes, source: str, name: str) -> tuple[str, str]:
+    """(text, encoding) of a CSV file: UTF-8 with or without a BOM, else Windows-1252 (what Excel writes when it
+    re-saves a CSV). Anything else is refused naming the first byte that is not UTF-8 and what the file looks
+    like: NUL bytes (UTF-16, binary), bytes Windows-1252 does not define, or text in another script."""
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise SourceFormatError(
+            source, name, "holds NUL bytes (UTF-16 text or binary?): not UTF-8 or Windows-1252 text", row=line
+        )
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first, line = raw[exc.start], raw[: exc.start].count(b"\n") + 1
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        guess = None
+    else:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        guess = best.encoding if best is not None else None
+        if guess is None or LATIN_GUESSES.match(guess):
+            return text, "windows-1252"
+    looks = f"; it looks like {guess}" if guess else ""
+    raise SourceFormatError(
+        source, name, f"not UTF-8 or Windows-1252 text (byte 0x{first:02x}{looks})", row=line
+    )
+
+
 def read_csv_strict(path: Path, source: str, display_name: str | None = None) -> pd.DataFrame:
-    """Reads a UTF-8 CSV (BOM and CRLF allowed) as text. `_source_row` is the file line where each record starts.
+    """Reads a CSV file (UTF-8 with or without BOM, or Windows-1252: `decode_text`; CRLF allowed) as text.
+    `_source_row` is the file line where each record starts; `frame.attrs["encoding"]` the encoding read.
 
     Files with plain RFC 4180 quoting are parsed by pyarrow (`_fast_records`); the rest, and every file pyarrow
     refuses, line by line with Python's csv module, which names the row of any problem."""
     name = display_name or path.name
     raw = path.read_bytes()
-    fast = _fast_records(raw)
+    text, encoding = decode_text(raw, source, name)
+    fast = _fast_records(raw if encoding == "utf-8" else text.encode("utf-8"))
     if fast is not None:
+        fast.attrs["encoding"] = encoding
         return fast
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceFormatError(
-            source, name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=line
-        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -406,44 +447,136 @@ def read_csv_strict(path: Path, source: str, display_name: str | None = None) ->
             )
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame[ROW_COLUMN] = pd.array(starts, dtype="int64")
+    frame.attrs["encoding"] = encoding
     return frame
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def xlsx_problem(path: Path, limit: int | None = None) -> str | None:
-    """Why `path` cannot be opened safely as an xlsx workbook (not a zip, truncated, or expanding to more than
-    `limit` bytes: a zip bomb), or None. Reads the zip directory only, never the compressed entries."""
+    """Why `path` cannot be opened safely as an xlsx workbook, or None: not a zip or truncated, expanding to more
+    than `limit` bytes (a zip bomb; read from the zip directory before anything is decompressed), or a sheet
+    whose declared dimension, last row or column, row, cell or shared-string count exceeds the limits above
+    (`sheet_bounds_problem`, read by streaming the sheet's XML, never by the xlsx library)."""
     limit = MAX_XLSX_UNCOMPRESSED if limit is None else limit
     try:
         with zipfile.ZipFile(path) as book:
-            total = sum(info.file_size for info in book.infolist())
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            entries = book.infolist()
+            total = sum(info.file_size for info in entries)
+            if total > limit:
+                return f"would expand to {total:,} bytes; refused (limit {limit:,}), a possible zip bomb"
+            for info in entries:
+                problem = sheet_bounds_problem(book, info)
+                if problem:
+                    return f"{problem}; refused before reading it (a malformed or hostile workbook)"
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
         return f"is not a valid xlsx workbook (not a readable zip archive: {exc}); truncated?"
-    if total > limit:
-        return f"would expand to {total:,} bytes; refused (limit {limit:,}), a possible zip bomb"
     return None
 
 
-def _open_sheet(path: Path, sheet: str | None) -> tuple[list[str], object | None]:
-    """The workbook's sheet names and the parsed sheet (`sheet`, else the first; None when absent). Parsing
-    runs in calamine without holding the interpreter lock, so it can overlap other work."""
-    from python_calamine import CalamineWorkbook
+_DIMENSION = re.compile(rb'dimension\s+ref="([A-Z]{1,3})?([0-9]{1,9})?(?::([A-Z]{1,3})([0-9]{1,9}))?"')
+# a cell beyond column Z or beyond row 99,999 (rare: cheap to collect in one pass)
+_FAR_CELL = re.compile(rb'r="(?:([A-Z]{2,})[0-9]|[A-Z]([0-9]{6,})")')
+_ANY_CELL = re.compile(rb'r="[A-Z]+([0-9]+)"')
+NEAR_ROWS = 99_999  # the last row of a sheet in which _FAR_ROW finds nothing is at most this
+MAIN_NAMESPACES = (
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    names = list(workbook.sheet_names)
-    wanted = sheet or (names[0] if names else None)
-    return names, (workbook.get_sheet_by_name(wanted) if wanted in names else None)
+
+def column_number(letters: bytes | str) -> int:
+    """'A' = 1, 'Z' = 26, 'AA' = 27, 'XFD' = 16384."""
+    number = 0
+    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _xml_pieces(book: zipfile.ZipFile, info: zipfile.ZipInfo, size: int = 1 << 22) -> Iterator[bytes]:
+    """The entry's XML decompressed piece by piece, each piece ending at a '>' (no tag is split)."""
+    carry = b""
+    with book.open(info) as handle:
+        while block := handle.read(size):
+            data = carry + block
+            cut = data.rfind(b">") + 1
+            carry, data = data[cut:], data[:cut]
+            if data:
+                yield data
+    if carry:
+        yield carry
+
+
+def sheet_bounds_problem(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Why one entry of a workbook is too large to hand to the xlsx library, or None. Worksheets: the declared
+    dimension, the last row number, the widest column, the rows and the cells; the shared-strings table: its
+    entries. One streaming pass over the decompressed XML with byte searches (a tenth of a second for GLOTIP's
+    27 MB sheet); nothing is held but a piece at a time."""
+    name = info.filename
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return _worksheet_problem(book, info)
+    if name == "xl/sharedStrings.xml":
+        strings = sum(piece.count(b"<si>") + piece.count(b"<si ") for piece in _xml_pieces(book, info))
+        if strings > MAX_XLSX_STRINGS:
+            return f"its shared-strings table holds {strings:,} entries (limit {MAX_XLSX_STRINGS:,})"
+    return None
+
+
+def _worksheet_problem(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    sheet = info.filename.rsplit("/", 1)[-1]
+    rows = cells = referenced = far_row = last_column = 0
+    tags = [b""]
+    for index, piece in enumerate(_xml_pieces(book, info)):
+        if index == 0:  # prefixes bound to the sheet's namespace (<x:c ...>)
+            declared = re.findall(rb'xmlns:(\w+)="([^"]*)"', piece[:4096])
+            tags += [prefix + b":" for prefix, uri in declared if uri in MAIN_NAMESPACES]
+        if b"dimension" in piece:
+            for match in _DIMENSION.finditer(piece):
+                column, row = match.group(3) or match.group(1), match.group(4) or match.group(2)
+                declared = (int(row) if row else 1, column_number(column) if column else 1)
+                ref = match.group(0).split(b'"')[1]
+                problem = _area_problem(sheet, "declares its dimension as", ref, *declared)
+                if problem:
+                    return problem
+        for tag in tags:
+            rows += piece.count(b"<" + tag + b"row ") + piece.count(b"<" + tag + b"row>")
+            cells += sum(piece.count(b"<" + tag + b"c" + end) for end in (b" ", b">", b"/>"))
+            referenced += piece.count(b"<" + tag + b'c r="')
+        for match in _FAR_CELL.finditer(piece):
+            column, row = match.groups()
+            if column:  # the row number of a wide cell: read it whole
+                end = piece.find(b'"', match.end())
+                row = piece[match.end() - 1 : end] if end > 0 else b""
+                row = row if row.isdigit() else b"0"
+                last_column = max(last_column, column_number(column))
+            far_row = max(far_row, int(row)) if len(row) > 5 else far_row
+        if cells > MAX_XLSX_CELLS or rows > MAX_XLSX_ROWS:
+            return f"sheet {sheet} holds more than {MAX_XLSX_ROWS:,} rows or {MAX_XLSX_CELLS:,} cells"
+    if cells != referenced:
+        return (
+            f'sheet {sheet} has {cells - referenced:,} cell(s) without a leading reference (<c r="A1" ...>), '
+            "so its size cannot be checked before reading"
+        )
+    columns = last_column or (26 if cells else 0)
+    last_row = far_row or min(NEAR_ROWS, max(rows, 1))
+    if not far_row and _area_problem(sheet, "", "", last_row, columns):  # the estimate is too coarse: count
+        last_row = max(
+            (int(n) for piece in _xml_pieces(book, info) for n in _ANY_CELL.findall(piece)), default=0
+        )
+    last_row = max(last_row, rows)
+    return _area_problem(sheet, "has cells up to", f"row {last_row:,}, column {columns:,}", last_row, columns)
+
+
+def _area_problem(sheet: str, what: str, written: bytes | str, rows: int, columns: int) -> str | None:
+    shown = written.decode("utf-8", "replace") if isinstance(written, bytes) else written
+    if rows > MAX_XLSX_ROWS:
+        return f"sheet {sheet} {what} {shown}: row {rows:,} (limit {MAX_XLSX_ROWS:,})"
+    if columns > MAX_XLSX_COLUMNS:
+        return f"sheet {sheet} {what} {shown}: column {columns:,} (limit {MAX_XLSX_COLUMNS:,})"
+    if rows * columns > MAX_XLSX_CELLS:
+        return (
+            f"sheet {sheet} {what} {shown}: {rows:,} rows by {columns:,} columns is {rows * columns:,} cells "
+            f"(limit {MAX_XLSX_CELLS:,})"
+        )
+    return None
 
 
 def read_xlsx_strict(
@@ -463,31 +596,25 @@ def read_xlsx_strict(
 def _read_sheet(
     path: Path, source: str, sheet: str | None, header_row: int, name: str
 ) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The sheet read in a child process (`xlsx_child.read_sheet`: an abort of the xlsx library there is a
+    refusal here), every cell as text."""
+    from pipelines.lib.xlsx_child import SheetReadError, read_sheet
+
     try:
-        sheet_names, opened = _open_sheet(path, sheet)
-        sheet_name = sheet or sheet_names[0]
-        if opened is None:
-            raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {sheet_names})")
-        values = opened.to_python(skip_empty_area=False)
-    except SourceFormatError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for corrupt workbooks
-        raise SourceFormatError(
-            source, name, f"cannot be read as xlsx ({type(exc).__name__}: {exc})"
-        ) from None
+        sheet_names, sheet_name, values = read_sheet(path, sheet)
+    except SheetReadError as exc:
+        raise SourceFormatError(source, name, str(exc)) from None
+    if values is None:
+        raise SourceFormatError(source, name, f"has no sheet {sheet_name!r} (sheets: {sheet_names})")
     if len(values) < header_row:
         raise SourceFormatError(source, name, f"has no header row {header_row}")
-    banner = [[_cell_text(v) for v in row] for row in values[: header_row - 1]]
-    header = [_cell_text(v).strip() for v in values[header_row - 1]]
+    banner = values[: header_row - 1]
+    header = [v.strip() for v in values[header_row - 1]]
     while header and header[-1] == "":
         header.pop()
     width = len(header)
     rows, numbers = [], []
-    text = _cell_text
-    for offset, row in enumerate(values[header_row:], start=header_row + 1):
-        cells = [
-            v if v.__class__ is str else "" if v is None else text(v) for v in row
-        ]  # most are text or empty
+    for offset, cells in enumerate(values[header_row:], start=header_row + 1):
         if len(cells) > width and any(cells[width:]):  # any non-empty text
             raise SourceFormatError(source, name, "has values beyond the last header column", row=offset)
         if len(cells) != width:

@@ -4,6 +4,7 @@
 -- by its own layout (pipelines/defs/iom_mmp/columns.csv), so the same model serves every vintage.
 -- Judgement calls (each counted in the asset's metadata and listed per row in `cleaning_notes`):
 --   negative counts are set null; coordinates outside -90..90 / -180..180 are set null; a missing total is derived as dead + missing;
+--   coordinates written 'POINT (longitude latitude)' are read in that order (noted);
 --   a missing year or month is taken from the date; an impossible date is set null;
 --   route and region labels renamed between vintages are mapped to the current label.
 
@@ -41,8 +42,17 @@ renamed as (
         nullif(trim(cause_of_death), '') as cause_of_death,
         nullif(trim(country_of_incident), '') as country_of_incident,
         nullif(trim(location), '') as location,
-        try_cast(nullif(trim(split_part(coordinates, ',', 1)), '') as double) as latitude_published,
-        try_cast(nullif(trim(split_part(coordinates, ',', 2)), '') as double) as longitude_published,
+        -- 'latitude, longitude', or 'POINT (longitude latitude)' (WKT, as some exports write it: order swapped)
+        case
+            when starts_with(trim(coordinates), 'POINT')
+                then try_cast(regexp_extract(trim(coordinates), '(-?[0-9.]+) +(-?[0-9.]+)', 2) as double)
+            else try_cast(nullif(trim(split_part(coordinates, ',', 1)), '') as double)
+        end as latitude_published,
+        case
+            when starts_with(trim(coordinates), 'POINT')
+                then try_cast(regexp_extract(trim(coordinates), '(-?[0-9.]+) +(-?[0-9.]+)', 1) as double)
+            else try_cast(nullif(trim(split_part(coordinates, ',', 2)), '') as double)
+        end as longitude_published,
         nullif(trim(coordinates), '') as coordinates_published,
         nullif(trim(unsd_geographical_grouping), '') as unsd_geographical_grouping,
         nullif(trim(information_source), '') as information_source,
@@ -146,6 +156,10 @@ final as (
             case
                 when not coordinates_valid
                     then 'coordinates out of range set null: ' || coordinates_published
+            end,
+            case
+                when starts_with(coordinates_published, 'POINT')
+                    then 'coordinates read from POINT (longitude latitude)'
             end,
             case when routes <> routes_published then 'route label mapped: ' || array_to_string(routes_published, ',') end,
             case when regions <> regions_published then 'region label mapped: ' || array_to_string(regions_published, ',') end,

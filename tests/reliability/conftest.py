@@ -45,11 +45,13 @@ class Recorder:
         parts = []
         if "bad_inputs" in self.outcomes:
             by_policy = self.figures.get("bad_inputs_by_policy", {})
-            rejected = sum(by_policy.get(p, 0) for p in ("import", "build", "check"))
+            at_import = by_policy.get("import", 0) + by_policy.get("rejected-at-import", 0)
+            rejected = at_import + sum(by_policy.get(p, 0) for p in ("build", "check"))
             kept = sum(by_policy.get(p, 0) for p in ("accepted", "cleaned"))
             failed = self.total("bad_inputs") - self.passed("bad_inputs")
             parts.append(
-                f"{rejected} bad inputs rejected cleanly ({by_policy.get('import', 0)} at import, "
+                f"{rejected} bad inputs rejected cleanly ({at_import} at import, "
+                f"{by_policy.get('rejected-at-import', 0)} of them stored marked rejected, "
                 f"{by_policy.get('build', 0)} by the build, {by_policy.get('check', 0)} by a blocking check), "
                 f"{kept} accepted or cleaned as documented, {failed} not as documented"
                 + (
@@ -66,6 +68,12 @@ class Recorder:
                 f"{readers['errors']} reader errors ({readers['queries']} queries by {readers['readers']} readers "
                 f"during {readers['publishes']} publishes)"
             )
+        if "hostile" in self.outcomes:
+            parts.append(
+                f"{self.passed('hostile')}/{self.total('hostile')} hostile-workbook paths refused in one line"
+            )
+        if "cli" in self.outcomes:
+            parts.append(f"{self.passed('cli')}/{self.total('cli')} command-line misuses a one-line error")
         if "network" in self.outcomes:
             parts.append(f"{self.passed('network')}/{self.total('network')} network faults handled")
         if "idempotence" in self.outcomes:

@@ -8,6 +8,9 @@ Each case states the policy the pipeline follows for it (the table in docs/relia
   column where they exist; the snapshot is marked ``rejected`` and never again taken as the newest.
 - ``check``: the file parses, a blocking Great Expectations check fails, so nothing downstream runs and nothing is
   published; the check names the column and the offending values (GX reports values, not rows).
+- ``rejected-at-import``: the file is stored but marked ``rejected`` at import with the reason (its own dates
+  cannot be read: a workbook the xlsx reader cannot open); it is never the newest, and the next build runs
+  from the previous good snapshots and publishes the same figures.
 - ``accepted``: not an error by design (layouts are recognised by header names, so reordered columns are read
   the same; a UTF-8 BOM and CRLF line ends are read as text); the build succeeds with the same figures.
 - ``cleaned``: a documented cleaning decision (the value is set null, counted in the staging asset's
@@ -259,9 +262,49 @@ GLOTIP = "data_glotip.xlsx"
 VCTZ = "crim_thb_vctz.csv"
 
 
-def _latin1_mmp() -> bytes:
-    text = real_mmp().decode("utf-8")
-    return text.encode("cp1252", errors="replace")
+def _utf16_mmp() -> bytes:
+    return real_mmp().decode("utf-8").encode("utf-16")
+
+
+def _excel_resave(data: bytes) -> bytes:
+    """As Excel re-saves a CSV: Windows-1252, CRLF."""
+    return data.decode("utf-8").replace("\n", "\r\n").encode("cp1252")
+
+
+# A layout no known export has: headers recased and reworded as other exports write them, columns reversed.
+NEW_LAYOUT_NAMES = {
+    "Incident Year": "Incident year",
+    "Migration Route": "Migration route",
+    "Location of Incident": "Location of death",
+    "Number of Dead": "number of dead",
+    "Coordinates": "coordinates",
+}
+
+
+def _new_layout_mmp(drop: str | None = None) -> bytes:
+    rows = rows_of(sample_mmp())
+    keep = [i for i, h in enumerate(rows[0]) if h != drop][::-1]
+    rows[0] = [NEW_LAYOUT_NAMES.get(h, h.upper()) for h in rows[0]]
+    return _excel_resave(csv_bytes([[r[i] for i in keep] for r in rows]))
+
+
+def _unhcr_literal(index: int, literal: str) -> bytes:
+    """The real series with point `index`'s count written as the JSON literal `literal` (1e4, 1234.7)."""
+    return edit_point(UNHCR_ITALY, index, individuals="__LITERAL__").replace(
+        b'"__LITERAL__"', literal.encode()
+    )
+
+
+def _hostile(data: bytes, kind: str) -> bytes:
+    from tests.support.workbooks import declared_dimension, far_cell
+
+    return declared_dimension(data) if kind == "dimension" else far_cell(data)
+
+
+def _unreadable_sheet(data: bytes) -> bytes:
+    from tests.support.workbooks import with_sheet_xml
+
+    return with_sheet_xml(data, lambda xml: xml[: len(xml) // 2])
 
 
 def _runaway_quote(data: bytes, row: int = 40) -> bytes:
@@ -384,8 +427,8 @@ def cases() -> list[Case]:
             "iom_mmp",
             "header renamed",
             "build",
-            lambda: (MMP, rename_column(real_mmp(), "Number of Dead", "Number Dead")),
-            r"missing column\(s\) \['Number of Dead'\], unexpected column\(s\) \['Number Dead'\]",
+            lambda: (MMP, rename_column(real_mmp(), "Number of Dead", "Dead persons")),
+            r"missing needed column\(s\) dead .*unknown column\(s\) \['Dead persons'\]",
             row=True,
             real="mmp",
         ),
@@ -395,7 +438,7 @@ def cases() -> list[Case]:
             "column missing",
             "build",
             lambda: (MMP, drop_column(real_mmp(), "Number of Survivors")),
-            r"missing column\(s\) \['Number of Survivors'\]",
+            r"missing needed column\(s\) survivors \(known as 'Number of Survivors'\)",
             row=True,
             real="mmp",
         ),
@@ -405,18 +448,60 @@ def cases() -> list[Case]:
             "extra column",
             "build",
             lambda: (MMP, add_column(real_mmp(), "Comment", "")),
-            r"unexpected column\(s\) \['Comment'\]",
+            r"unknown column\(s\) \['Comment'\]",
             row=True,
             real="mmp",
         ),
         Case(
-            "mmp-cp1252",
+            "mmp-utf16",
             "iom_mmp",
-            "wrong encoding",
+            "wrong encoding (UTF-16)",
             "build",
-            lambda: (MMP, _latin1_mmp()),
-            r"not UTF-8",
+            lambda: (MMP, _utf16_mmp()),
+            r"holds NUL bytes \(UTF-16 text or binary\?\): not UTF-8 or Windows-1252",
             row=True,
+            real="mmp",
+        ),
+        Case(
+            "mmp-fraction",
+            "iom_mmp",
+            "count with a fraction",
+            "build",
+            lambda: (MMP, set_cell(real_mmp(), 150, "Number of Dead", "1234.7")),
+            r"'1234.7' is not a count \(a fraction",
+            row=True,
+            column="Number of Dead",
+            real="mmp",
+        ),
+        Case(
+            "mmp-exponent",
+            "iom_mmp",
+            "count in exponent notation",
+            "build",
+            lambda: (MMP, set_cell(real_mmp(), 160, "Minimum Estimated Number of Missing", "1e4")),
+            r"'1e4' is not a count \(exponent notation\)",
+            row=True,
+            column="Minimum Estimated Number of Missing",
+            real="mmp",
+        ),
+        Case(
+            "mmp-blank-count",
+            "iom_mmp",
+            "count of spaces only",
+            "build",
+            lambda: (MMP, set_cell(real_mmp(), 170, "Number of Survivors", "  ")),
+            r"' +' is not a count \(it is blank",
+            row=True,
+            column="Number of Survivors",
+            real="mmp",
+        ),
+        Case(
+            "mmp-xlsx-far-cell",
+            "iom_mmp",
+            "hostile workbook (a cell at XFD1048576)",
+            "import",
+            lambda: ("Missing_Migrants_Global_Figures_allData.xlsx", _hostile(real_mmp_xlsx(), "cell")),
+            r"column 16,384 \(limit 2,000\); refused before reading it",
             real="mmp",
         ),
         Case(
@@ -540,6 +625,29 @@ def cases() -> list[Case]:
             "accepted",
             lambda: (MMP, _bom_crlf(reorder(sample_mmp(), lambda h: h[::-1]))),
         ),
+        Case(
+            "mmp-cp1252",
+            "iom_mmp",
+            "Windows-1252 (re-saved by Excel, CRLF)",
+            "accepted",
+            lambda: (MMP, _excel_resave(sample_mmp())),
+        ),
+        Case(
+            "mmp-new-layout",
+            "iom_mmp",
+            "new layout (headers recased and reworded, reordered, Windows-1252)",
+            "accepted",
+            lambda: (MMP, _new_layout_mmp()),
+        ),
+        Case(
+            "mmp-new-layout-lacking-a-column",
+            "iom_mmp",
+            "new layout lacking a needed column",
+            "build",
+            lambda: (MMP, _new_layout_mmp(drop="Number of Children")),
+            r"missing needed column\(s\) children",
+            row=True,
+        ),
     ]
     unhcr_cases = [
         Case(
@@ -618,6 +726,39 @@ def cases() -> list[Case]:
             "build",
             lambda: ("italy.json", edit_point(UNHCR_ITALY, 12, individuals="n/a")),
             r"data\.timeseries\[12\]\.individuals is 'n/a'",
+            row=True,
+            stands_for=unhcr_ts,
+            real="unhcr",
+        ),
+        Case(
+            "unhcr-fraction",
+            "unhcr_odp",
+            "count with a fraction (JSON number)",
+            "build",
+            lambda: ("italy.json", _unhcr_literal(12, "1234.7")),
+            r"data\.timeseries\[12\]\.individuals is 1234\.7, not a whole number \(a fraction",
+            row=True,
+            stands_for=unhcr_ts,
+            real="unhcr",
+        ),
+        Case(
+            "unhcr-exponent",
+            "unhcr_odp",
+            "count in exponent notation (JSON number)",
+            "build",
+            lambda: ("italy.json", _unhcr_literal(13, "1e4")),
+            r"data\.timeseries\[13\]\.individuals is 1e4, not a whole number \(exponent notation\)",
+            row=True,
+            stands_for=unhcr_ts,
+            real="unhcr",
+        ),
+        Case(
+            "unhcr-hexadecimal",
+            "unhcr_odp",
+            "hexadecimal count (string)",
+            "build",
+            lambda: ("italy.json", edit_point(UNHCR_ITALY, 14, individuals="0x2710")),
+            r"data\.timeseries\[14\]\.individuals is '0x2710', not a whole number \(a hexadecimal number\)",
             row=True,
             stands_for=unhcr_ts,
             real="unhcr",
@@ -755,16 +896,44 @@ def cases() -> list[Case]:
             row=True,
         ),
         Case(
-            "italy-latin1",
+            "italy-utf16",
             "italy_moi",
-            "wrong encoding",
-            "build",
+            "wrong encoding (UTF-16)",
+            "rejected-at-import",
             lambda: (
                 NAZIONALITA,
-                set_cell(real_italy(NAZIONALITA), 30, "Nazione", "Perù").decode().encode("latin-1"),
+                set_cell(real_italy(NAZIONALITA), 30, "Nazione", "Perù").decode().encode("utf-16"),
             ),
-            r"not UTF-8",
+            r"holds NUL bytes",
+            real="italy_moi",
+        ),
+        Case(
+            "italy-cp1252",
+            "italy_moi",
+            "Windows-1252 (re-saved by Excel, CRLF)",
+            "accepted",
+            lambda: (NAZIONALITA, _excel_resave(sample_italy(NAZIONALITA))),
+        ),
+        Case(
+            "italy-exponent",
+            "italy_moi",
+            "count in exponent notation",
+            "build",
+            lambda: (SBARCHI, set_cell(real_italy(SBARCHI), 60, "Valore", "1e4")),
+            r"'1e4' is not a count, empty, or a known extraction artefact \(value_artefacts.csv\) \(exponent",
             row=True,
+            column="Valore",
+            real="italy_moi",
+        ),
+        Case(
+            "italy-blank-count",
+            "italy_moi",
+            "count of spaces only",
+            "build",
+            lambda: (SBARCHI, set_cell(real_italy(SBARCHI), 70, "Valore", "  ")),
+            r"' +' is not a count.*\(it is blank",
+            row=True,
+            column="Valore",
             real="italy_moi",
         ),
         Case(
@@ -879,6 +1048,40 @@ def cases() -> list[Case]:
             "import",
             lambda: (GLOTIP, zip_bomb("xl/worksheets/sheet1.xml")),
             r"would expand to",
+        ),
+        Case(
+            "glotip-far-cell",
+            "unodc_glotip",
+            "hostile workbook (a cell at XFD1048576, 2 KB)",
+            "import",
+            lambda: (GLOTIP, _hostile(glotip_xlsx(glotip_rows()[:20]), "cell")),
+            r"column 16,384 \(limit 2,000\); refused before reading it",
+        ),
+        Case(
+            "glotip-declared-dimension",
+            "unodc_glotip",
+            "hostile workbook (declares A1:XFD1048576)",
+            "import",
+            lambda: (GLOTIP, _hostile(glotip_xlsx(glotip_rows()[:20]), "dimension")),
+            r"declares its dimension as A1:XFD1048576",
+        ),
+        Case(
+            "glotip-unreadable-sheet",
+            "unodc_glotip",
+            "corrupt newer workbook (sheet XML cut: its release date cannot be read)",
+            "rejected-at-import",
+            lambda: (GLOTIP, _unreadable_sheet(glotip_xlsx(glotip_rows()))),
+            r"cannot be read as xlsx \(XmlError.*\(reading its release date\)",
+        ),
+        Case(
+            "glotip-fraction",
+            "unodc_glotip",
+            "count with a fraction (numeric cell)",
+            "build",
+            lambda: (GLOTIP, glotip_edit("txtVALUE", 1234.7)),
+            r"'1234.7' is not a count.*a fraction",
+            row=True,
+            column="txtVALUE",
         ),
         Case(
             "glotip-header-renamed",
@@ -1041,6 +1244,26 @@ def cases() -> list[Case]:
             column="OBS_VALUE",
         ),
         Case(
+            "eurostat-hexadecimal",
+            "eurostat_thb",
+            "hexadecimal count",
+            "build",
+            lambda: (VCTZ, set_cell(eurostat(), 11, "OBS_VALUE", "0x2710")),
+            r"'0x2710' is not a count, ':' or empty \(a hexadecimal number\)",
+            row=True,
+            column="OBS_VALUE",
+        ),
+        Case(
+            "eurostat-decimal-comma",
+            "eurostat_thb",
+            "decimal comma",
+            "build",
+            lambda: (VCTZ, set_cell(eurostat(), 12, "OBS_VALUE", "1.234,5")),
+            r"'1.234,5' is not a count, ':' or empty \(both ',' and '.'",
+            row=True,
+            column="OBS_VALUE",
+        ),
+        Case(
             "eurostat-negative",
             "eurostat_thb",
             "negative count",
@@ -1129,6 +1352,7 @@ SHARED = SHARED_DATA
 
 OUTCOME = {
     "import": "refused at import, nothing stored",
+    "rejected-at-import": "stored marked rejected at import, never used",
     "build": "build fails, snapshot marked rejected",
     "check": "blocking check fails, nothing published, snapshot marked rejected",
     "accepted": "accepted, same figures",

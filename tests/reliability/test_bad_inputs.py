@@ -89,6 +89,8 @@ def test_bad_input(
     with recorder.case("bad_inputs_gaps" if case.gap else "bad_inputs", case.id):
         if case.policy == "import":
             _refused_at_import(case, paths, tmp_path / "incoming")
+        elif case.policy == "rejected-at-import":
+            _rejected_at_import(case, paths, tmp_path / "incoming", good_build)
         else:
             snapshot = _land(case, paths, tmp_path / "incoming")
             assert snapshot.path.parent == paths.raw_dir / case.source
@@ -116,6 +118,41 @@ def _refused_at_import(case: corpus.Case, paths: Paths, scratch: Path) -> None:
     assert _stored(paths, case.source) == before, "a refused file must leave nothing in the raw store"
 
 
+def _rejected_at_import(case: corpus.Case, paths: Paths, scratch: Path, good_build: GoodBuild) -> None:
+    """Stored, marked rejected at import with the reason (naming source and stored file), never the newest;
+    the next build publishes exactly the good build's figures, and status names the file as rejected."""
+    snapshot = _land(case, paths, scratch)
+    p = snapshot.provenance
+    assert p["status"] == "rejected" and p["rejected_at"], p
+    assert p["rejection_reason"].startswith(f"{case.source}: {snapshot.name}: "), p["rejection_reason"]
+    assert re.search(case.expect, p["rejection_reason"]), p["rejection_reason"]
+    assert snapshot.name not in {s.name for s in raw_store.list_snapshots(paths.raw_dir, case.source)}
+    ok, report = build(paths, instance=dg.DagsterInstance.ephemeral())
+    assert ok, report.failures
+    assert support.table_digests(paths.published_db) == good_build.digests
+    _status_names_the_rejected(paths, case.source, snapshot, failed=False)
+
+
+def _status_names_the_rejected(
+    paths: Paths, source: str, snapshot: raw_store.Snapshot, *, failed: bool
+) -> None:
+    """`status` after the build: the published database's snapshots without the bad file, the bad file among
+    the rejected ones (with its reason), and the last build's outcome."""
+    from pipelines.status import collect, render
+
+    report = collect(paths)
+    item = next(i for i in report["sources"] if i["source"] == source)
+    assert item["in_use_published"] and snapshot.name not in {f["file"] for f in item["in_use"]}
+    assert snapshot.name in {r["file"] for r in item["rejected"] if r["reason"]}, item["rejected"]
+    last = report["last_build_outcome"]
+    assert last["outcome"] == (
+        "failed" if failed else "succeeded" if last["published"] else "nothing changed"
+    )
+    text = render(report)
+    assert snapshot.name in text.split("Rejected snapshots", 1)[1]
+    assert ("FAILED: the published database is unchanged" in text) == failed
+
+
 def _failure(report, snapshot: raw_store.Snapshot) -> str:  # noqa: ANN001
     found = [f for f in report.failures if snapshot.name in f]
     assert found, f"no failure names {snapshot.name}: {report.failures}"
@@ -141,6 +178,7 @@ def _failed_reading(case, paths, snapshot, ok, report, good_build) -> None:  # n
     entity = snapshot.provenance.get("entity", "all")
     newest = raw_store.newest_by_entity(paths.raw_dir, case.source).get(entity)
     assert newest is None or newest.name != snapshot.name
+    _status_names_the_rejected(paths, case.source, snapshot, failed=True)
 
 
 def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: ANN001
@@ -183,6 +221,7 @@ def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  #
     )
     assert f"{case.source}/{snapshot.name}" in report.rejected
     assert snapshot.name not in {s.name for s in raw_store.list_snapshots(paths.raw_dir, case.source)}
+    _status_names_the_rejected(paths, case.source, snapshot, failed=True)
 
 
 def _comparable(database: Path) -> dict[str, str]:
@@ -263,7 +302,7 @@ def test_a_file_failing_a_blocking_check_is_set_aside_and_can_be_put_back(
 
 def test_every_case_is_in_the_policy_table() -> None:
     table = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    listed = dict(re.findall(r"^\| `([a-z0-9-]+)` \| [^|]+ \| [^|]+ \| (\w+) \|", table, re.M))
+    listed = dict(re.findall(r"^\| `([a-z0-9-]+)` \| [^|]+ \| [^|]+ \| ([\w-]+) \|", table, re.M))
     assert listed == {c.id: c.policy for c in CASES}
     assert len(CASES) >= 40 and {c.source for c in CASES} == {
         "iom_mmp",

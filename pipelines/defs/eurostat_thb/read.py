@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipelines.defs.eurostat_thb import config
 from pipelines.defs.eurostat_thb.source import LAST_UPDATE, NAME
+from pipelines.lib.counts import CountFormat, reason
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, refuse_cells
 
@@ -17,8 +18,9 @@ SOURCE = NAME
 REQUIRED = ("DATAFLOW", "LAST UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG")
 KNOWN_ATTRIBUTES = ("OBS_FLAG", "CONF_STATUS")
 MISSING_VALUES = ("", ":")
-VALUE = re.compile(r"\d+(\.0+)?")
-YEAR = re.compile(r"(19|20)\d\d")
+# OBS_VALUE as Eurostat writes counts: digits, possibly with a zero fraction ("12.0"); matched as written.
+COUNT_FORMAT = CountFormat(zero_fraction=True)
+YEAR = re.compile(r"(19|20)[0-9][0-9]")
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,10 @@ def validate_cells(frame: pd.DataFrame, layout: Layout, dataset: str, file: str)
     )
     periods = frame["TIME_PERIOD"].fillna("").str.strip()
     refuse_cells(SOURCE, frame, ~periods.str.fullmatch(YEAR.pattern), file, "TIME_PERIOD", "is not a year")
-    values = frame["OBS_VALUE"].fillna("").str.strip()
-    counts = ~values.isin(MISSING_VALUES) & ~values.str.fullmatch(VALUE.pattern)
-    refuse_cells(SOURCE, frame, counts, file, "OBS_VALUE", "is not a count, ':' or empty")
+    values = frame["OBS_VALUE"].fillna("")
+    counts = ~values.isin(MISSING_VALUES) & ~COUNT_FORMAT.matches(values)
+    why = f" ({reason(values[counts.idxmax()], COUNT_FORMAT)})" if counts.any() else ""
+    refuse_cells(SOURCE, frame, counts, file, "OBS_VALUE", f"is not a count, ':' or empty{why}")
     for dimension in layout.dimensions:
         distinct = sorted(frame[dimension].dropna().unique())
         if dimension not in config.roles() and len(distinct) > 1:

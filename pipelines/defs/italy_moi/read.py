@@ -12,11 +12,14 @@ import pandas as pd
 
 from pipelines.defs.italy_moi.source import FILES, HERE, NAME, header_of, headers
 from pipelines.lib import raw_store
+from pipelines.lib.counts import CountFormat, reason
+from pipelines.lib.layouts import describe_new, recognised
 from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_csv_strict, refuse_cells, rejecting
 
 SOURCE = NAME
-ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-COUNT = r"\d+"
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# The ministry's counts: plain digits (no thousands separator, sign, fraction or padding), matched as written.
+COUNT_FORMAT = CountFormat()
 
 
 @cache
@@ -35,8 +38,12 @@ def _real_date(values: pd.Series) -> pd.Series:
     return _matches(ISO_DATE)(values) & parsed.notna()
 
 
+def _count(values: pd.Series) -> pd.Series:
+    return COUNT_FORMAT.matches(values)
+
+
 def _daily_value(values: pd.Series) -> pd.Series:
-    ok = (values == "") | _matches(COUNT)(values)
+    ok = (values == "") | _count(values)
     for pattern in artefact_patterns():
         ok |= _matches(pattern)(values)
     return ok
@@ -59,7 +66,7 @@ CELL_RULES: dict[str, list[tuple[str, Callable[[pd.Series], pd.Series] | None, s
         ("Data_Report", _real_date, "a calendar date written YYYY-MM-DD"),
         ("Nazione", _matches(r"\S.*"), "a nationality"),
         ("ISO_3166-1", None, "an ISO 3166-1 alpha-2 code (empty only on the 'altre' row)"),
-        ("Valore", _matches(COUNT), "a count"),
+        ("Valore", _count, "a count"),
     ],
     "reports": [
         ("Data_Report", _real_date, "a calendar date written YYYY-MM-DD"),
@@ -108,6 +115,11 @@ def read_snapshot(snapshot: raw_store.Snapshot, entity: str) -> pd.DataFrame:
     """The snapshot as text with the publisher's headers plus `_source_row`; refuses any other header."""
     frame = read_csv_strict(snapshot.path, SOURCE, display_name=snapshot.name)
     found = [c for c in frame.columns if c != ROW_COLUMN]
+    mapping = recognised(found, headers()[entity]) if set(found) != set(headers()[entity]) else None
+    if mapping:  # the ministry's columns written differently (case, spacing): read under its names
+        frame = frame.rename(columns=mapping)
+        frame.attrs["layout"] = describe_new(mapping)
+        found = [mapping[c] for c in found]
     problem = header_problem(found, headers()[entity])
     if problem:
         raise SourceFormatError(
@@ -122,9 +134,13 @@ def validate_cells(frame: pd.DataFrame, entity: str, file: str) -> dict[str, int
     """Raises on the first cell staging cannot parse; returns the count of cells checked per column."""
     checked = {}
     for column, test, meaning in CELL_RULES[entity]:
-        values = frame[column].fillna("").str.strip()
+        values = frame[column].fillna("")
+        if column != "Valore":  # counts as written: "  " is not an empty cell, " 12" not a count
+            values = values.str.strip()
         ok = _iso2_or_others(frame) if test is None else test(values)
         bad = ~ok.astype(bool)
+        if column == "Valore" and bad.any():
+            meaning = f"{meaning} ({reason(values[bad.idxmax()], COUNT_FORMAT)})"
         refuse_cells(SOURCE, frame, bad, file, column, f"is not {meaning}")
         checked[column] = len(values)
     return checked

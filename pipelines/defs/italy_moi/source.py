@@ -46,9 +46,11 @@ def header_of(path: Path) -> list[str]:
 def entity_of(path: Path, original_name: str, _stands_for: str | None = None) -> str:
     """The entity whose header the file has; else the one its publisher's file name names (its header is then
     refused at build, naming the columns); else "unrecognised" (refused at build, naming the header found)."""
-    header = set(header_of(path))
+    from pipelines.lib.layouts import recognised
+
+    found = header_of(path)
     for entity, columns in headers().items():
-        if header == set(columns):
+        if set(found) == set(columns) or recognised(found, columns):
             return entity
     for entity, (name, _table) in FILES.items():
         if name.removesuffix(".csv") in original_name:
@@ -57,15 +59,24 @@ def entity_of(path: Path, original_name: str, _stands_for: str | None = None) ->
 
 
 def latest_report_date(path: Path) -> tuple[dt.date | None, str | None]:
-    """The newest `Data_Report` the file lists: the date of the ministry's latest report it converts."""
+    """The newest `Data_Report` the file lists: the date of the ministry's latest report it converts. Text
+    that is neither UTF-8 nor Windows-1252 raises (the file is then stored rejected, with the reason)."""
+    from pipelines.lib.layouts import normalised
+    from pipelines.lib.tabular import decode_text
+
+    text, _encoding = decode_text(path.read_bytes(), NAME, path.name)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        dates = [row.get("Data_Report") or "" for row in csv.DictReader(io.StringIO(text, newline=""))]
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = [normalised(h) for h in next(rows, [])]
+        if normalised("Data_Report") not in header:
+            return None, None
+        at = header.index(normalised("Data_Report"))
+        dates = [row[at] if len(row) > at else "" for row in rows]
         valid = [d.strip() for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.strip())]
         return (
             (dt.date.fromisoformat(max(valid)), "latest Data_Report in the file") if valid else (None, None)
         )
-    except (UnicodeDecodeError, ValueError, csv.Error):
+    except (ValueError, csv.Error):  # a malformed file: the build's strict reader names its row
         return None, None
 
 

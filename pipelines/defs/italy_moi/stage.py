@@ -43,7 +43,7 @@ def load_raw(warehouse: Warehouse, entity: str) -> dg.MaterializeResult:
         con.register("incoming", frame)
         con.execute(f"create or replace table {table} as select * from incoming")
         con.unregister("incoming")
-        meta.record_snapshot(con, snapshot, table, entity, len(frame))
+        meta.record_snapshot(con, snapshot, table, frame.attrs.get("layout", entity), len(frame))
         metadata = table_metadata(con, table, preview_rows=3)
     return dg.MaterializeResult(
         metadata={

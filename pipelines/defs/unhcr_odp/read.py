@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 
+from pipelines.lib.counts import CountFormat, JsonNumber, json_problem
 from pipelines.lib.tabular import SourceFormatError
 
 SOURCE = "unhcr_odp"
@@ -17,6 +18,10 @@ ENDPOINTS = {"timeseries", "origin", "sublocation"}
 MONTHLY = {"year", "month", "individuals"}
 DAILY = {"data_date", "unix_timestamp", "individuals"}
 ORIGIN = {"pop_origin_code", "pop_origin_name", "year", "month", "individuals"}
+# The portal writes counts, years and months as JSON integers (a digit string is read the same); a number with
+# a fraction or an exponent, a boolean, padding or a thousands separator is refused naming the JSON path. A
+# negative count is left for the blocking check, which names it.
+COUNT_FIELDS = {"individuals": CountFormat(negative=True), "year": CountFormat(), "month": CountFormat()}
 
 
 def describe_address(address: str) -> dict[str, str]:
@@ -49,7 +54,10 @@ def entity_for(address: str) -> str:
 
 def _load(path: Path, name: str) -> object:
     try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
+        # numbers with a fraction or an exponent stay the text the file has: never rounded or expanded
+        return json.loads(
+            path.read_bytes().decode("utf-8-sig"), parse_float=JsonNumber, parse_constant=JsonNumber
+        )
     except UnicodeDecodeError:
         raise SourceFormatError(SOURCE, name, "is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -127,6 +135,12 @@ def read_response(path: Path, name: str, address: str) -> tuple[pd.DataFrame, st
                 f"{where} lacks {sorted(required - keys)} (has {sorted(keys)}); "
                 "expected monthly (year, month, individuals) or daily (data_date, unix_timestamp, individuals) points",
             )
+        for field, fmt in COUNT_FIELDS.items():
+            problem = json_problem(point.get(field), fmt)
+            if problem:
+                raise SourceFormatError(
+                    SOURCE, name, f"{where}.{field} is {point[field]!r}, not a whole number ({problem})"
+                )
         rows.append({k: None if v is None else str(v) for k, v in point.items()} | {"_source_path": where})
     _refuse_impossible_periods(rows, shape, name)
     frame = pd.DataFrame(rows, dtype="string")

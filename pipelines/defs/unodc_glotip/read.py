@@ -9,16 +9,24 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.defs.unodc_glotip.source import HEADER_ROW, NAME, SHEET
+from pipelines.lib.counts import CountFormat, reason
+from pipelines.lib.layouts import describe_new, recognised
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, SourceFormatError, read_xlsx_strict, refuse_cells
 
 SOURCE = NAME
 HERE = Path(__file__).resolve().parent
 
-# What the staging model can parse. A cell that does not match (an empty one included) is an error.
+# txtVALUE as UNODC writes it: a count ('12', '2,146': thousands separators are UNODC's) or a suppression
+# marker ('<5'), matched as written (no padding, fraction or exponent).
+COUNT_FORMAT = CountFormat(thousands=True)
+SUPPRESSED = r"<[0-9]+"
+VALUE_MEANING = "a count ('12', '2,146') or a suppression marker ('<5')"
+# What the staging model can parse (after its trim(); txtVALUE as written). A cell that does not match (an
+# empty one included) is an error.
 CELL_RULES = {
-    "Year": (r"(19|20)\d\d", "a year"),
-    "txtVALUE": (r"\d+|\d{1,3}(,\d{3})+|<\s*\d+", "a count ('12', '2,146') or a suppression marker ('<5')"),
+    "Year": (r"(19|20)[0-9][0-9]", "a year"),
+    "txtVALUE": (f"{COUNT_FORMAT.pattern}|{SUPPRESSED}", VALUE_MEANING),
     "Indicator": (r".*\S.*", "an indicator"),
     "Dimension": (r".*\S.*", "a dimension"),
     "Sex": (r".*\S.*", "a sex"),
@@ -49,10 +57,17 @@ def check_header(headers: list[str], file: str) -> None:
 
 
 def read_snapshot(snapshot: Snapshot) -> pd.DataFrame:
-    """The workbook's data rows as text with the publisher's headers, plus `_source_row` (the sheet row)."""
+    """The workbook's data rows as text with the publisher's headers, plus `_source_row` (the sheet row). A
+    header with UNODC's columns written differently (case, spacing, punctuation) is read under UNODC's names;
+    `frame.attrs["layout"]` then records how ('new layout {...}'), else it is the known layout's name."""
     frame, _banner = read_xlsx_strict(
         snapshot.path, SOURCE, sheet=SHEET, header_row=HEADER_ROW, display_name=snapshot.name
     )
+    present = [h for h in frame.columns if h != ROW_COLUMN]
+    mapping = recognised(present, columns()) if set(present) != set(columns()) else None
+    if mapping:
+        frame = frame.rename(columns=mapping)
+        frame.attrs["layout"] = describe_new(mapping)
     check_header(list(frame.columns), snapshot.name)
     if frame.empty:
         raise SourceFormatError(SOURCE, snapshot.name, "has a header but no data rows")
@@ -63,8 +78,12 @@ def validate_cells(frame: pd.DataFrame, file: str) -> dict[str, int]:
     """Raises on the first cell staging cannot parse; returns the count of cells checked per column."""
     checked = {}
     for column, (pattern, meaning) in CELL_RULES.items():
-        values = frame[column].fillna("").str.strip()
+        values = frame[column].fillna("")
+        if column != "txtVALUE":
+            values = values.str.strip()
         bad = ~values.str.fullmatch(pattern).fillna(False)
+        if column == "txtVALUE" and bad.any():
+            meaning = f"{meaning}: {reason(values[bad.idxmax()], COUNT_FORMAT)}"
         refuse_cells(SOURCE, frame, bad, file, column, f"is not {meaning}")
         checked[column] = len(values)
     unnamed = (frame["Iso3_code"].fillna("").str.strip() == "") & (

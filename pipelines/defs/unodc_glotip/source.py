@@ -21,23 +21,27 @@ RELEASE_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def release_date(path: Path) -> tuple[dt.date | None, str | None]:
-    """The release date UNODC writes in row 2 of the sheet (`14/04/2025`, day first), when there is one."""
-    from python_calamine import CalamineWorkbook
+    """The release date UNODC writes in row 2 of the sheet (`14/04/2025`, day first), when there is one. A
+    workbook that cannot be read raises (`SourceFormatError`): the caller marks it rejected with the reason,
+    never takes it for an undated release."""
+    from pipelines.lib.tabular import SourceFormatError, xlsx_problem
+    from pipelines.lib.xlsx_child import SheetReadError, read_sheet
 
+    problem = xlsx_problem(path)
+    if problem:
+        raise SourceFormatError(NAME, path.name, problem)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = SHEET if SHEET in workbook.sheet_names else workbook.sheet_names[0]
-        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=RELEASE_ROW)
-    except Exception:  # a corrupt workbook is refused by the reader, naming the problem
-        return None, None
-    if len(rows) < RELEASE_ROW or not rows[RELEASE_ROW - 1]:
+        names, sheet, rows = read_sheet(path, SHEET, nrows=RELEASE_ROW)
+        if rows is None and names:
+            names, sheet, rows = read_sheet(path, names[0], nrows=RELEASE_ROW)
+    except SheetReadError as exc:
+        raise SourceFormatError(NAME, path.name, f"{exc} (reading its release date)") from None
+    if not rows or len(rows) < RELEASE_ROW or not rows[RELEASE_ROW - 1]:
         return None, None
     cell = rows[RELEASE_ROW - 1][0]
-    if isinstance(cell, dt.datetime):
-        return cell.date(), f"release date in row {RELEASE_ROW} of sheet {sheet}"
-    if isinstance(cell, dt.date):
-        return cell, f"release date in row {RELEASE_ROW} of sheet {sheet}"
-    match = RELEASE_DATE.fullmatch(str(cell).strip())
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):  # a date cell (as text: ISO)
+        return dt.date.fromisoformat(cell), f"release date in row {RELEASE_ROW} of sheet {sheet}"
+    match = RELEASE_DATE.fullmatch(cell.strip())
     if not match:
         return None, None
     day, month, year = (int(part) for part in match.groups())

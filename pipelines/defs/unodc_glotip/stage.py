@@ -34,7 +34,7 @@ def choose_releases(warehouse: Warehouse) -> tuple[Snapshot, Snapshot | None]:
     then the latest accessed) and the release before it (the newest snapshot with an earlier release date), if any.
     A snapshot whose workbook states no release date counts as older than any dated one."""
     raw_dir = warehouse.paths().raw_dir
-    snapshots = raw_store.list_snapshots(raw_dir, SOURCE)
+    snapshots = refuse_unreadable_dates(raw_store.list_snapshots(raw_dir, SOURCE))
     pin = warehouse.pin_for(SOURCE)
     if pin or not snapshots:
         current = raw_store.select_snapshot(raw_dir, SOURCE, pin)
@@ -43,6 +43,27 @@ def choose_releases(warehouse: Warehouse) -> tuple[Snapshot, Snapshot | None]:
     released = current.provenance.get("published")
     earlier = [s for s in snapshots if released and "" < (s.provenance.get("published") or "") < released]
     return current, (max(earlier, key=_release_order) if earlier else None)
+
+
+def refuse_unreadable_dates(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """The snapshots less those whose workbook states no release date because it cannot be read (one stored
+    before import refused such files): each is marked rejected with the reason, never taken silently for an
+    undated, older release. The build's summary and `status` name it."""
+    from pipelines.defs.unodc_glotip.source import release_date
+    from pipelines.lib.tabular import SourceFormatError
+
+    kept = []
+    for snapshot in snapshots:
+        if not snapshot.provenance.get("published"):
+            try:
+                release_date(snapshot.path)
+            except SourceFormatError as exc:
+                raw_store.mark_rejected(
+                    snapshot, f"{SOURCE}: {snapshot.name}: {exc.message} (found by the build; not used)"
+                )
+                continue
+        kept.append(snapshot)
+    return kept
 
 
 def _empty_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -80,7 +101,7 @@ def load_release(context: dg.AssetExecutionContext, warehouse: Warehouse, which:
         con.register("incoming", frame)
         con.execute(f"create or replace table {table} as select * from incoming")
         con.unregister("incoming")
-        meta.record_snapshot(con, snapshot, table, LAYOUT, len(frame))
+        meta.record_snapshot(con, snapshot, table, frame.attrs.get("layout", LAYOUT), len(frame))
         metadata = table_metadata(con, table, preview_rows=3)
     return dg.MaterializeResult(
         metadata={
