@@ -63,16 +63,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
-@pytest.fixture(scope="session")
-def real_everything_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, str]:
-    """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
-    ../shared/data imported into one data directory (all Missing Migrants CSV files, the UNHCR manifest, the
-    ministry's three files, both GLOTIP releases) and built with `migration-evidence build --offline --no-images`,
-    as a new user would. Returns the paths and what the build printed. Tests must not build into it again."""
+def _build_real_everything(root: Path) -> tuple[Paths, str]:
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("real_everything")
     paths = resolve_paths(root / "data", root / "reports")
     shared = require_shared()
     env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
@@ -94,6 +88,27 @@ def real_everything_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
                               capture_output=True, text=True, timeout=900)  # fmt: skip
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return paths, done.stderr
+
+
+@pytest.fixture(scope="session")
+def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
+    """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
+    ../shared/data imported into one data directory (all Missing Migrants CSV files, the UNHCR manifest, the
+    ministry's three files, both GLOTIP releases) and built with `migration-evidence build --offline --no-images`,
+    as a new user would. Returns the paths and what the build printed. Tests must not build into it again.
+    Under pytest-xdist the first worker that needs it builds it, under a file lock, for every worker."""
+    if worker_id == "master":
+        return _build_real_everything(tmp_path_factory.mktemp("real_everything"))
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / "real_everything"  # shared by the workers of this run
+    log = root / "build.log"
+    with FileLock(str(root) + ".lock"):
+        if not log.exists():
+            root.mkdir(exist_ok=True)
+            paths, printed = _build_real_everything(root)
+            log.write_text(printed, encoding="utf-8")
+    return resolve_paths(root / "data", root / "reports"), log.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
