@@ -51,7 +51,10 @@ def test_misuse_is_a_usage_error_in_one_line(argv: list[str], expected: str, pat
     assert not paths.data_dir.exists() or not (paths.data_dir / "curated").exists(), "nothing may be built"
 
 
-def test_a_data_directory_that_cannot_be_written_is_an_environment_error(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_data_directory_that_cannot_be_written_is_an_environment_error(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    monkeypatch.setenv("MIGRATION_OFFLINE", "1")  # `build --offline` sets it; restored for the next tests
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     data = tmp_path / "a-file" / "data"
