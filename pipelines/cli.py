@@ -154,9 +154,6 @@ def _print_summary(ok: bool, report, paths: Paths) -> None:  # noqa: ANN001
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from pipelines.lib import helper_process
-
-    helper_process.start()  # first: it imports GX on the other core while this process imports Dagster
     from pipelines.runner import run_build
 
     paths = _paths(args)
