@@ -9,6 +9,7 @@ successful run, so that a killed or failed build is evaluated again from the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -170,16 +171,32 @@ def _evaluate_freshness(instance: dg.DagsterInstance, run_config: dict, tags: di
     )
 
 
-def _observe(instance: dg.DagsterInstance, run_config: dict, tags: dict[str, str] | None) -> None:
-    """Records the raw store's state (each raw asset's snapshots and pin) as data versions of its source assets."""
-    from pipelines.definitions import defs
+def _observe(instance: dg.DagsterInstance, run_config: dict, tags: dict[str, str] | None) -> bool:
+    """Records the raw store's state (each raw asset's snapshots and pin) as data versions of its source assets,
+    through the observation job, when it differs from what the instance last observed; returns whether it did.
+    (An observation that repeats the last one would change nothing Dagster decides.)"""
+    from pipelines.definitions import RAW_INPUTS, defs
     from pipelines.defs.operations.definitions import OBSERVE_JOB
+    from pipelines.lib.warehouse import Warehouse
 
+    current = {
+        o.asset_key: o.data_version.value
+        for o in staleness.observations(
+            RAW_INPUTS, Warehouse(**run_config["resources"]["warehouse"]["config"])
+        )
+    }
+    last = {}
+    for key in current:
+        records = instance.fetch_observations(key, limit=1).records
+        last[key] = records[0].asset_observation.data_version if records else None
+    if last == current:
+        return False
     result = defs.resolve_job_def(OBSERVE_JOB).execute_in_process(
         run_config=_quiet(run_config), instance=instance, raise_on_error=False, tags=tags
     )
     if not result.success:
         raise SystemExit("could not observe the raw store; see the run's events in the Dagster instance")
+    return True
 
 
 def _stale(
@@ -254,7 +271,7 @@ def run_build(
     with build_lock(paths):
         buildable = _buildable(graph, paths)
         selected = _selected(graph, buildable, selection, sources)
-        _observe(instance, run_config, tags)
+        observed = _observe(instance, run_config, tags)
         run, evaluated = _stale(instance, selected, paths, {"static_images": static_images}, force, buildable)
         unchanged = selected - run
         report.unchanged = sorted(k.to_user_string() for k in unchanged)
@@ -269,9 +286,12 @@ def run_build(
         if not selected:
             print("nothing to build: the selection names no asset", file=sys.stderr, flush=True)
         if not run:
-            evaluated.store()
-            if not instance.is_ephemeral:
+            # the freshness checks judge the raw store and the working database against the date: with neither
+            # changed, a second evaluation on the same day would repeat the first
+            today = dt.date.today().isoformat()
+            if not instance.is_ephemeral and (observed or evaluated.freshness_checked != today):
                 _evaluate_freshness(instance, run_config, tags)
+            evaluated.store(freshness_checked=today)
             return True, report
         with working_database_held(paths):
             # Dagster's in-process executor: the steps run one after another in this process, the one that
@@ -301,7 +321,8 @@ def run_build(
         # cursor, a raw table built from a file the run then rejected would look unchanged.
         from pipelines.definitions import defs as location
 
-        staleness.evaluate(location, instance, evaluated.settings, buildable, after=evaluated).store()
+        after = staleness.evaluate(location, instance, evaluated.settings, buildable, after=evaluated)
         if not instance.is_ephemeral:
             _evaluate_freshness(instance, run_config, tags)
+        after.store(freshness_checked=dt.date.today().isoformat())
     return ok, report

@@ -236,24 +236,32 @@ class Evaluated:
     file: Path | None
     first: bool
     settings_changed: bool
+    freshness_checked: str | None = None  # the day the freshness checks last ran after a build
 
-    def store(self) -> None:
+    def store(self, freshness_checked: str | None = None) -> None:
         if self.file is None:
             return
-        text = json.dumps({"cursor": dg.serialize_value(self.cursor), "settings": self.settings})
+        text = json.dumps(
+            {
+                "cursor": dg.serialize_value(self.cursor),
+                "settings": self.settings,
+                "freshness_checked": freshness_checked,
+            }
+        )
         partial = self.file.with_name(self.file.name + ".partial")
         partial.write_text(text)
         partial.replace(self.file)  # atomic: a killed build leaves the previous cursor
 
 
-def _stored(file: Path | None) -> tuple[object | None, dict]:
+def _stored(file: Path | None) -> tuple[object | None, dict, str | None]:
     if file is None or not file.exists():
-        return None, {}
+        return None, {}, None
     try:
         stored = json.loads(file.read_text())
-        return dg.deserialize_value(stored["cursor"]), stored.get("settings", {})
+        cursor = dg.deserialize_value(stored["cursor"])
+        return cursor, stored.get("settings", {}), stored.get("freshness_checked")
     except (ValueError, KeyError, TypeError):  # unreadable: as if none (the build then runs everything)
-        return None, {}
+        return None, {}, None
 
 
 def evaluate(
@@ -267,7 +275,10 @@ def evaluate(
     build that ran to its end), or from `after`, an evaluation of this build (`after` its run: what the run
     materialised is then taken in, and what it left undone stays requested)."""
     file = None if instance.is_ephemeral else Path(instance.root_directory) / CURSOR_FILE
-    cursor, before = (after.cursor, after.settings) if after is not None else _stored(file)
+    if after is not None:
+        cursor, before, checked = after.cursor, after.settings, after.freshness_checked
+    else:
+        cursor, before, checked = _stored(file)
     result = dg.evaluate_automation_conditions(
         defs=defs, instance=instance, cursor=cursor, asset_selection=dg.AssetSelection.assets(*keys)
     )
@@ -278,7 +289,13 @@ def evaluate(
         if graph.get(key).is_materializable and result.get_num_requested(key)
     }
     return Evaluated(
-        requested, result.cursor, settings, file, cursor is None, cursor is not None and before != settings
+        requested,
+        result.cursor,
+        settings,
+        file,
+        cursor is None,
+        cursor is not None and before != settings,
+        checked,
     )
 
 
