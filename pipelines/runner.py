@@ -1,7 +1,15 @@
-"""Runs the whole asset graph in-process through Dagster, with progress and a summary."""
+"""Runs a build through Dagster, in-process, with progress and a summary.
+
+Which assets a build runs is Dagster's decision: `migration-evidence build` observes the raw store (job
+`observe_snapshots`), evaluates the assets' automation condition (`staleness.CONDITION`) with
+`dg.evaluate_automation_conditions` against the Dagster instance and the cursor of the last successful build,
+and launches the code location's asset job (the one the UI's "Materialize all" and automation sensor launch)
+with the requested assets of its selection. The cursor is kept in the instance's home and stored only after a
+successful run, so that a killed or failed build is evaluated again from the same point and redone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -12,6 +20,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from pipelines import build_record, progress
+from pipelines.defs.operations import staleness
 from pipelines.settings import PROJECT_ROOT, Paths
 
 
@@ -115,17 +124,36 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
     return sorted(graph.get_all_asset_keys() - dropped, key=lambda k: k.to_user_string())
 
 
-def _selected(graph, paths: Paths, selection: str | None, sources: list[str] | None) -> set[dg.AssetKey]:  # noqa: ANN001
-    """`selection` (a Dagster selection string) as given; else every available asset, narrowed to the groups
-    of `sources` and everything downstream of them."""
-    if selection:
-        return set(dg.AssetSelection.from_string(selection).resolve(graph))
+def _buildable(graph, paths: Paths) -> set[dg.AssetKey]:  # noqa: ANN001
+    """Every asset a build can materialise now: not the raw store's source assets, nor what needs a source (or
+    one of its files) the raw store has no snapshot of."""
     keys = set(available_assets(graph, paths) or graph.get_all_asset_keys())
+    return {k for k in keys if graph.get(k).is_materializable}
+
+
+def _selected(
+    graph,  # noqa: ANN001
+    buildable: set[dg.AssetKey],
+    selection: str | None,
+    sources: list[str] | None,
+) -> set[dg.AssetKey]:
+    """`selection` (a Dagster selection string) as given; else every buildable asset, narrowed to the groups of
+    `sources` and everything downstream of them."""
+    if selection:
+        keys = set(dg.AssetSelection.from_string(selection).resolve(graph))
+        return {k for k in keys if graph.get(k).is_materializable}
     if sources:
         from pipelines.defs.operations.selection import keys_for_sources
 
-        keys &= keys_for_sources(graph, sources)
-    return keys
+        return buildable & keys_for_sources(graph, sources)
+    return set(buildable)
+
+
+def _quiet(run_config: dict) -> dict:
+    return {
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+        "resources": run_config["resources"],
+    }
 
 
 def _evaluate_freshness(instance: dg.DagsterInstance, run_config: dict, tags: dict[str, str] | None) -> None:
@@ -134,13 +162,65 @@ def _evaluate_freshness(instance: dg.DagsterInstance, run_config: dict, tags: di
     from pipelines.definitions import defs
     from pipelines.defs.operations.definitions import FRESHNESS_JOB
 
-    quiet = {
-        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
-        "resources": run_config["resources"],
-    }
     defs.resolve_job_def(FRESHNESS_JOB).execute_in_process(
-        run_config=quiet, instance=instance, raise_on_error=False, tags=tags
+        run_config=_quiet(run_config), instance=instance, raise_on_error=False, tags=tags
     )
+
+
+def _observe(instance: dg.DagsterInstance, run_config: dict, tags: dict[str, str] | None) -> bool:
+    """Records the raw store's state (each raw asset's snapshots and pin) as data versions of its source assets,
+    through the observation job, when it differs from what the instance last observed; returns whether it did.
+    (An observation that repeats the last one would change nothing Dagster decides.)"""
+    from pipelines.definitions import RAW_INPUTS, defs
+    from pipelines.defs.operations.definitions import OBSERVE_JOB
+    from pipelines.lib.warehouse import Warehouse
+
+    current = {
+        o.asset_key: o.data_version.value
+        for o in staleness.observations(
+            RAW_INPUTS, Warehouse(**run_config["resources"]["warehouse"]["config"])
+        )
+    }
+    last = {}
+    for key in current:
+        records = instance.fetch_observations(key, limit=1).records
+        last[key] = records[0].asset_observation.data_version if records else None
+    if last == current:
+        return False
+    result = defs.resolve_job_def(OBSERVE_JOB).execute_in_process(
+        run_config=_quiet(run_config), instance=instance, raise_on_error=False, tags=tags
+    )
+    if not result.success:
+        raise SystemExit("could not observe the raw store; see the run's events in the Dagster instance")
+    return True
+
+
+def _stale(
+    instance: dg.DagsterInstance,
+    selected: set[dg.AssetKey],
+    paths: Paths,
+    settings: dict,
+    force: bool,
+    buildable: set[dg.AssetKey] | None = None,
+) -> tuple[set[dg.AssetKey], staleness.Evaluated]:
+    """The selected assets this build runs, and Dagster's evaluation (stored when nothing runs; after a run, the
+    evaluation that follows it is stored). Dagster evaluates every buildable asset (default: the selected
+    ones), so that one requested but left out of a partial build stays requested; an asset that cannot be built
+    (no snapshot of its source) is not evaluated, else it would be requested as missing on every evaluation,
+    and everything downstream of it with it."""
+    from pipelines.definitions import defs
+
+    evaluated = staleness.evaluate(defs, instance, settings, buildable or selected)
+    if force or evaluated.first:
+        return set(selected), evaluated
+    run = evaluated.requested & selected
+    # The images a build exports are a setting, not code or data: when it changed, the charts are redone.
+    if evaluated.settings_changed:
+        run |= {k for k in selected if k.path[0] == "reports"}
+    # Dagster's instance cannot see that a table was dropped from the working database (or the database
+    # deleted) after it recorded the table materialised: what is gone is rebuilt here.
+    run |= staleness.gone(selected - run, defs.resolve_asset_graph(), paths)
+    return run, evaluated
 
 
 def run_build(
@@ -155,13 +235,13 @@ def run_build(
     instance: dg.DagsterInstance | None = None,
     tags: dict[str, str] | None = None,
 ) -> tuple[bool, progress.BuildReport]:
-    """Builds the selected assets (default: every asset whose source has a snapshot), leaving out those whose
-    code, input snapshots and upstream are unchanged since the last successful build (unless `force`).
-    `report.unchanged` lists what was skipped; nothing runs when nothing changed. The snapshot freshness
-    checks run after the build, on a persistent instance only (the UI shows them)."""
+    """Builds the selected assets (default: every asset whose source has a snapshot), leaving out those Dagster
+    does not request: same code version, same data versions of their inputs (the raw store's snapshots and
+    pins, upstream assets) since their last materialisation, and no failed blocking check (unless `force`, or
+    on the instance's first build: then everything selected). `report.unchanged` lists what was skipped;
+    nothing runs when nothing changed. An ephemeral instance keeps no history: everything selected is built.
+    The snapshot freshness checks run after the build, on a persistent instance only (the UI shows them)."""
     from pipelines.definitions import build_job, defs
-    from pipelines.defs.operations import plan as planning
-    from pipelines.defs.operations.checks import CHECK_NAME as FRESHNESS_CHECK
 
     progress.REPORT = progress.BuildReport()
     if instance is None:
@@ -184,48 +264,64 @@ def run_build(
         },
     }
     graph = defs.resolve_asset_graph()
-    selected = _selected(graph, paths, selection, sources)
-    settings = {"pins": pins, "reports": {"static_images": static_images}}
     report = progress.REPORT
     with build_lock(paths):
-        plan = planning.plan(graph, selected, paths, settings, force=force, instance=instance)
-        report.unchanged = sorted(k.to_user_string() for k in plan.unchanged)
-        report.nothing_changed = bool(selected) and not plan.run
-        if plan.unchanged:
+        buildable = _buildable(graph, paths)
+        selected = _selected(graph, buildable, selection, sources)
+        observed = _observe(instance, run_config, tags)
+        run, evaluated = _stale(instance, selected, paths, {"static_images": static_images}, force, buildable)
+        unchanged = selected - run
+        report.unchanged = sorted(k.to_user_string() for k in unchanged)
+        report.nothing_changed = bool(selected) and not run
+        if unchanged:
             print(
-                f"  = {len(plan.unchanged)} of {len(selected)} assets unchanged since the last build "
+                f"  = {len(unchanged)} of {len(selected)} assets unchanged since the last build "
                 "(same code, snapshots and upstream): skipped",
                 file=sys.stderr,
                 flush=True,
             )
         if not selected:
             print("nothing to build: the selection names no asset", file=sys.stderr, flush=True)
-        if not plan.run:
-            if not instance.is_ephemeral:
+        if not run:
+            # the freshness checks judge the raw store and the working database against the date: with neither
+            # changed, a second evaluation on the same day would repeat the first
+            today = dt.date.today().isoformat()
+            if not instance.is_ephemeral and (observed or evaluated.freshness_checked != today):
                 _evaluate_freshness(instance, run_config, tags)
+            evaluated.store(freshness_checked=today)
             build_record.write(paths, True, report)
             return True, report
-        planning.forget(paths, plan)
-        checks = {c for k in plan.run for c in graph.get(k).check_keys if c.name != FRESHNESS_CHECK}
         with working_database_held(paths):
             # Dagster's in-process executor: the steps run one after another in this process, the one that
             # holds the working database open (DuckDB lets one process write to it); each selected asset
-            # brings its checks (`build_job` has no freshness checks: those are `checks` above)
+            # brings its checks (the freshness checks target the raw store's source assets, never selected)
             result = build_job().execute_in_process(
-                asset_selection=sorted(plan.run, key=lambda k: k.to_user_string()),
+                asset_selection=sorted(run, key=lambda k: k.to_user_string()),
                 run_config=run_config,
                 instance=instance,
                 raise_on_error=False,
                 tags=tags,
             )
-            planning.record(paths, plan, result, graph, checks)
         from pipelines.defs.operations.quarantine import reject_failed_inputs
 
         report.rejected = [f"{r.source}/{r.file}" for r in reject_failed_inputs(paths, result, graph)]
+        ok = (
+            result.success
+            and not report.failures
+            and all(s.get("status") == "ok" for s in report.steps.values())
+        )
+        # The run ran to its end (succeeded or failed): one more evaluation takes in what it materialised and
+        # keeps requested what it left undone (a failed step, what its failure skipped, what the selection left
+        # out), and its cursor is stored. Not after a killed build: the next evaluation starts from the
+        # previous cursor and sees the killed run's materialisations as changes, so the build is redone.
+        # A failed run's cursor is stored too: its quarantine changes the raw store, and Dagster compares a data
+        # version with the one of the stored evaluation, not with the one an asset was built from; from an older
+        # cursor, a raw table built from a file the run then rejected would look unchanged.
+        from pipelines.definitions import defs as location
+
+        after = staleness.evaluate(location, instance, evaluated.settings, buildable, after=evaluated)
         if not instance.is_ephemeral:
             _evaluate_freshness(instance, run_config, tags)
-    ok = (
-        result.success and not report.failures and all(s.get("status") == "ok" for s in report.steps.values())
-    )
+        after.store(freshness_checked=dt.date.today().isoformat())
     build_record.write(paths, ok, report)  # for `status`: the outcome, errors and rejections of this build
     return ok, report

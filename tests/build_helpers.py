@@ -20,8 +20,20 @@ def land_mmp(paths: Paths, file: Path, accessed: str | None = None) -> raw_store
 
 
 def build(paths: Paths, **kwargs) -> tuple[bool, object]:  # noqa: ANN003
+    """As `migration-evidence build --no-images`: on the persistent Dagster instance of $DAGSTER_HOME when set
+    (the `paths` fixture sets one per test), else of the data directory's own home, so that a rebuild skips
+    what did not change. DAGSTER_HOME is left as it was."""
+    import os
+
     kwargs.setdefault("static_images", False)
-    return run_build(paths, ephemeral=True, **kwargs)
+    before = os.environ.get("DAGSTER_HOME")
+    try:
+        return run_build(paths, **kwargs)
+    finally:
+        if before is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = before
 
 
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -22,7 +22,8 @@ GRAPH = defs.resolve_asset_graph()
 
 
 def _downstream_of_groups(groups: set[str]) -> set[dg.AssetKey]:
-    """Computed independently of the selection helpers: the groups' assets and every descendant."""
+    """Computed independently of the selection helpers: the groups' assets and every descendant (what a build
+    can materialise: not the raw store's source assets)."""
     found = {k for k in GRAPH.get_all_asset_keys() if GRAPH.get(k).group_name in groups}
     frontier = list(found)
     while frontier:
@@ -30,7 +31,7 @@ def _downstream_of_groups(groups: set[str]) -> set[dg.AssetKey]:
             if child not in found:
                 found.add(child)
                 frontier.append(child)
-    return found
+    return {k for k in found if GRAPH.get(k).is_materializable}
 
 
 def _evaluate(name: str) -> dg.RunRequest:
@@ -48,7 +49,10 @@ def test_the_code_location_has_the_refresh_jobs_schedules_and_a_sensor_per_sourc
         "weekly_arrivals_refresh",
         "daily_freshness_checks",
     }
-    assert {s.name for s in defs.sensors} == {f"{source}_new_vintage" for source in registry()}
+    assert {s.name for s in defs.sensors} == {f"{source}_new_vintage" for source in registry()} | {
+        "build_after_refresh",
+        "default_automation_condition_sensor",
+    }
     for automation in [*defs.schedules, *defs.sensors]:
         assert automation.default_status.value == "STOPPED", automation.name
     assert defs.resolve_job_def("refresh_and_build").executor_def is dg.in_process_executor
@@ -101,13 +105,16 @@ def test_a_source_is_stale_when_its_newest_snapshot_is_older_than_its_limit(path
     assert stale.stale and stale.state == "STALE" and "46 days old, limit 45 days: STALE" in stale.describe()
 
 
-def test_every_raw_asset_has_a_warn_only_freshness_check() -> None:
+def test_the_snapshots_of_every_raw_asset_have_a_warn_only_freshness_check() -> None:
     raw = {
         k for k in GRAPH.get_all_asset_keys() if k.path[0] == "raw" and not k.path[1].endswith("_previous")
     }
     checked = {c.asset_key for c in GRAPH.asset_check_keys if c.name == CHECK_NAME}
-    assert raw == checked
-    for key in raw:
+    # on the raw store's source asset each raw asset reads, never on an asset a build materialises
+    assert checked == {dg.AssetKey(["snapshots", k.path[1]]) for k in raw}
+    for key in checked:
+        assert key in GRAPH.get(dg.AssetKey(["raw", key.path[1]])).parent_keys
+        assert not GRAPH.get(key).is_materializable
         spec = GRAPH.get_check_spec(dg.AssetCheckKey(key, CHECK_NAME))
         assert not spec.blocking
 
@@ -121,7 +128,7 @@ def test_the_freshness_job_evaluates_the_checks_without_building(paths) -> None:
     )
     assert not result.get_asset_materialization_events()
     outcome = {e.asset_key.to_user_string(): e for e in result.get_asset_check_evaluations()}
-    mmp = outcome["raw/iom_mmp__incidents"]
+    mmp = outcome["snapshots/iom_mmp__incidents"]
     assert not mmp.passed and mmp.severity == dg.AssetCheckSeverity.WARN
     assert mmp.metadata["age_days"].value == 60 and mmp.metadata["max_age_days"].value == 45
-    assert not outcome["raw/italy_moi__nazionalita"].passed  # no snapshot at all
+    assert not outcome["snapshots/italy_moi__nazionalita"].passed  # no snapshot at all

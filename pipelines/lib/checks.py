@@ -93,7 +93,7 @@ def recorded_check(
     """Declares a check of `asset`: it runs in the asset's own step, right after the asset materialises, and
     records its outcome (`Check.evaluate`). The function takes `warehouse` (and optionally `context`, the
     asset's execution context). Declared blocking by default: a failed error-severity check stops everything
-    downstream; a warn-only one never does."""
+    downstream, and its asset is rebuilt by the next build; declare a warn-only check `blocking=False`."""
     key = dg.AssetCheckKey(
         dg.AssetKey.from_coercible(asset) if not isinstance(asset, dg.AssetKey) else asset, name
     )
@@ -179,10 +179,10 @@ def gx_suite_check(
 
 
 def unknown_values_check(asset: dg.AssetKey, name: str, query: str, description: str) -> Check:
-    """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows.
-    Declared blocking so it runs before anything downstream, but its WARN severity never stops the build."""
+    """Warn-only check: `query` returns (kind, value, rows) for every value no mapping file knows. Not blocking:
+    it runs in its asset's step, and its WARN severity never stops the build."""
 
-    @recorded_check(asset=asset, name=name, description=description)
+    @recorded_check(asset=asset, name=name, blocking=False, description=description)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
             unknown = con.execute(query).fetchall()

@@ -24,8 +24,9 @@ NEWEST = dt.date(2026, 1, 15)
 
 def clone(base: Path, dest: Path) -> Paths:
     """A copy of a built data and reports directory (raw store, working warehouse, published database,
-    charts): a build there starts from the same state, so only what changed is rebuilt."""
-    for part in ("data", "reports"):
+    charts) and of its Dagster instance: a build there starts from the same state, so only what changed is
+    rebuilt."""
+    for part in ("data", "reports", "dagster_home"):
         if (base / part).exists():
             shutil.copytree(base / part, dest / part, symlinks=True)
     return resolve_paths(dest / "data", dest / "reports")

@@ -165,7 +165,7 @@ _reconciliation = curated_table(
 )  # fmt: skip
 
 
-@recorded_check(asset=RECONCILIATION, name="unhcr_and_ministry_agree")
+@recorded_check(asset=RECONCILIATION, name="unhcr_and_ministry_agree", blocking=False)
 def unhcr_and_ministry_agree(warehouse: Warehouse) -> dg.AssetCheckResult:
     """UNHCR and ministry totals for Italy agree within the tolerance; larger gaps warn, with the numbers."""
     with warehouse.connect() as con:

@@ -125,7 +125,7 @@ def _failing_files(con: object, expectations: list[Expectation]) -> list[str]:
     return failing
 
 
-@recorded_check(asset=STAGING_KEY, name="known_routes_and_regions")
+@recorded_check(asset=STAGING_KEY, name="known_routes_and_regions", blocking=False)
 def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every route and region is one the label files know; unknown labels warn with the list (they stay in the
     data under the publisher's label until the mapping file says what they are)."""

@@ -1,3 +1,4 @@
-"""Operating the pipeline: refresh jobs, schedules, new-vintage sensors, snapshot freshness checks, and the
-fingerprints that let a rebuild skip what did not change. Submodules are imported where they are used, so
-`migration-evidence status` does not load Dagster."""
+"""Operating the pipeline: the refresh job, schedules, sensors, snapshot freshness checks, and what makes an
+asset stale in Dagster's terms (`staleness`: code versions, the raw store's data versions, the automation
+condition a build evaluates). Submodules are imported where they are used, so `migration-evidence status` does
+not load Dagster."""

@@ -1,30 +1,22 @@
-"""A freshness check on every raw asset: are its source's data older than the source's publication rhythm
-allows (pipelines/defs/operations/sources.csv)? Warn-only; age = today − the last date the data cover (as the
-last build's staging recorded it; the publication, else access, date of a file not yet built), so it can run on
-its own, without a build."""
+"""A freshness check on the snapshots of every raw asset (the raw store's observable source asset
+`snapshots/<raw table>`): are its source's data older than the source's publication rhythm allows
+(pipelines/defs/operations/sources.csv)? Warn-only; age = today − the last date the data cover (as the last
+build's staging recorded it; the publication, else access, date of a file not yet built), so it can run on its
+own, without a build. A build selects no source asset, so its checks are never part of one."""
 
 import dagster as dg
 
 from pipelines.defs.operations.freshness import assess, covered_in
-from pipelines.defs.operations.selection import raw_source
+from pipelines.defs.operations.staleness import RawInput
 from pipelines.lib import raw_store
 from pipelines.lib.warehouse import Warehouse
 
 CHECK_NAME = "snapshot_freshness"
 
 
-def raw_targets(assets: list[dg.AssetsDefinition]) -> list[tuple[dg.AssetKey, str, str | None]]:
-    """(raw asset key, source, entity prefix) for every raw asset, as the runner reads them."""
-    found = []
-    for assets_def in assets:
-        for key in assets_def.keys:
-            if key.path[0] != "raw" or key.path[1].endswith("_previous"):
-                continue  # a previous release is old by definition
-            found.append((key, *raw_source(key, assets_def.metadata_by_key.get(key))))
-    return sorted(found, key=lambda item: item[0].to_user_string())
-
-
 def freshness_check(key: dg.AssetKey, source: str, prefix: str | None) -> dg.AssetChecksDefinition:
+    """The freshness check of `key`, the snapshots of `source` (files `prefix`…)."""
+
     @dg.asset_check(
         asset=key,
         name=CHECK_NAME,
@@ -73,5 +65,10 @@ def freshness_check(key: dg.AssetKey, source: str, prefix: str | None) -> dg.Ass
     return _check
 
 
-def freshness_checks(assets: list[dg.AssetsDefinition]) -> list[dg.AssetChecksDefinition]:
-    return [freshness_check(key, source, prefix) for key, source, prefix in raw_targets(assets)]
+def freshness_checks(inputs: list[RawInput]) -> list[dg.AssetChecksDefinition]:
+    """One per raw asset's snapshots, less those of a previous release (old by definition)."""
+    return [
+        freshness_check(item.key, item.source, item.prefix)
+        for item in inputs
+        if not item.raw.path[-1].endswith("_previous")
+    ]

@@ -1,13 +1,14 @@
-"""refresh_and_build: download the chosen sources into the raw store, then build what depends on them.
+"""refresh_and_build: download the chosen sources into the raw store; Dagster then builds what changed.
 
-Two ops in one run. The second runs the asset graph in-process through pipelines.runner.run_build, on the same
-Dagster instance, as a child run (tagged with this run's id): the asset graph stays free of download steps,
-`migration-evidence build` stays offline, and the skip of unchanged assets applies to scheduled runs too."""
+The run downloads (one op, kept out of the asset graph: `migration-evidence build` stays offline). When it
+succeeds, the sensor `build_after_refresh` requests an observation of the raw store (`observe_snapshots`),
+tagged with this run's id; the automation sensor then requests the assets whose snapshots, code or inputs
+changed in the code location's asset job: the job `migration-evidence build` launches, deciding the same way
+(`staleness.CONDITION`). `migration-evidence refresh` downloads and builds in one command."""
 
 import dagster as dg
 from pydantic import Field
 
-from pipelines.defs.operations.selection import SOURCES_TAG
 from pipelines.lib.warehouse import Warehouse
 
 PARENT_TAG = "migration-evidence/refresh_run"
@@ -16,11 +17,6 @@ PARENT_TAG = "migration-evidence/refresh_run"
 class DownloadConfig(dg.Config):
     sources: list[str] = Field(default_factory=list, description="sources to download; empty: every source")
     strict: bool = Field(default=False, description="fail the run when a download fails")
-
-
-class BuildConfig(dg.Config):
-    force: bool = Field(default=False, description="rebuild even the assets whose inputs did not change")
-    static_images: bool = Field(default=True, description="export PNG/SVG charts (starts a browser)")
 
 
 @dg.op(
@@ -56,29 +52,6 @@ def download_sources(
     )
 
 
-@dg.op(description="Builds the chosen sources' assets and everything downstream (unchanged assets skipped).")
-def build_assets(
-    context: dg.OpExecutionContext, config: BuildConfig, sources: list[str], warehouse: Warehouse
-) -> dg.Output[bool]:
-    from pipelines.runner import run_build
-
-    ok, report = run_build(
-        warehouse.paths(),
-        pins=warehouse.snapshot_pins,
-        static_images=config.static_images and warehouse.static_images,
-        sources=sources or None,
-        force=config.force,
-        instance=context.instance,
-        tags={PARENT_TAG: context.run_id, SOURCES_TAG: ",".join(sources) or "all"},
-    )
-    ran = sorted(report.steps)
-    unchanged = getattr(report, "unchanged", [])
-    context.log.info(f"build: {len(ran)} steps run, {len(unchanged)} assets unchanged and skipped")
-    if not ok:
-        raise dg.Failure("the build failed", metadata={"errors": dg.MetadataValue.json(report.failures)})
-    return dg.Output(ok, metadata={"steps": dg.MetadataValue.json(ran), "unchanged": len(unchanged)})
-
-
 @dg.job(
     name="refresh_and_build",
     executor_def=dg.in_process_executor,
@@ -86,4 +59,4 @@ def build_assets(
     tags={"migration-evidence/kind": "refresh"},
 )
 def refresh_and_build() -> None:
-    build_assets(download_sources())
+    download_sources()

@@ -27,11 +27,6 @@ def keys_for_sources(graph: dg.AssetGraph, sources: list[str] | tuple[str, ...])
     return set(for_sources(sources).resolve(graph))
 
 
-def refresh_run_config(sources: list[str] | tuple[str, ...], *, force: bool = False) -> dict:
+def refresh_run_config(sources: list[str] | tuple[str, ...]) -> dict:
     """Run config of the refresh_and_build job for these sources (none: every source)."""
-    return {
-        "ops": {
-            "download_sources": {"config": {"sources": list(sources)}},
-            "build_assets": {"config": {"force": force}},
-        }
-    }
+    return {"ops": {"download_sources": {"config": {"sources": list(sources)}}}}

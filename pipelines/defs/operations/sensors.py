@@ -1,14 +1,16 @@
 """One sensor per source: a cheap HEAD request per file notices a new vintage on the publisher's server and
-requests a refresh_and_build run for that source only (its assets and everything downstream)."""
+requests a refresh_and_build run for that source only. After a refresh run, `build_after_refresh` requests an
+observation of the raw store, and the automation sensor requests what changed (the build)."""
 
 import hashlib
 import json
 import os
+import warnings
 
 import dagster as dg
 
 from pipelines.defs.operations.config import cadence
-from pipelines.defs.operations.jobs import refresh_and_build
+from pipelines.defs.operations.jobs import PARENT_TAG, refresh_and_build
 from pipelines.defs.operations.selection import SOURCES_TAG, refresh_run_config
 from pipelines.defs.operations.vintage import look
 from pipelines.lib.warehouse import Warehouse
@@ -61,3 +63,41 @@ def new_vintage_sensor(source: str) -> dg.SensorDefinition:
         )
 
     return _sensor
+
+
+def build_after_refresh_sensor(observe_job: object) -> dg.RunStatusSensorDefinition:
+    """When a refresh run succeeds: an observation of the raw store, so that the automation sensor sees the new
+    snapshots' data versions and requests what depends on them."""
+
+    @dg.run_status_sensor(
+        name="build_after_refresh",
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[refresh_and_build],
+        request_job=observe_job,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description=(
+            "After a successful refresh_and_build run: observes the raw store (observe_snapshots), after which "
+            "the automation sensor builds what the new snapshots change."
+        ),
+    )
+    def _sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+        run = context.dagster_run
+        return dg.RunRequest(
+            run_key=f"observe-after:{run.run_id}",
+            tags={PARENT_TAG: run.run_id, SOURCES_TAG: run.tags.get(SOURCES_TAG, "all")},
+        )
+
+    return _sensor
+
+
+# Declared so that it is stopped until switched on in the UI, as every other sensor and schedule: with the
+# daemon running it evaluates `staleness.CONDITION` and launches the code location's asset job with what it
+# requests, as `migration-evidence build` does.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)  # raised by Dagster's own constructor (its `owners`)
+    automation_sensor = dg.AutomationConditionSensorDefinition(
+        "default_automation_condition_sensor",
+        target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Requests the assets whose snapshots, code or inputs changed, in the code location's asset job.",
+    )

@@ -67,7 +67,7 @@ def gx_subregion_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@recorded_check(asset=COUNTRY_KEY, name="national_totals_consistent")
+@recorded_check(asset=COUNTRY_KEY, name="national_totals_consistent", blocking=False)
 def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     """A national total (dimension, sex and age 'Total') that is suppressed while its breakdown by sex or by age
     adds up to 5 or more, or that is smaller than what that breakdown adds up to (suppressed parts counted as 0),
@@ -91,7 +91,7 @@ def national_totals_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@recorded_check(asset=RECORDS_KEY, name="citizenship_labels_mapped")
+@recorded_check(asset=RECORDS_KEY, name="citizenship_labels_mapped", blocking=False)
 def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every citizenship and country-of-repatriation label of the release in use maps to ISO3 or is listed in
     category_overrides.csv as not a country; unmapped labels warn with the list (they stay as published with
@@ -111,7 +111,7 @@ def citizenship_labels_mapped(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@recorded_check(asset=RECORDS_KEY, name="known_labels")
+@recorded_check(asset=RECORDS_KEY, name="known_labels", blocking=False)
 def known_labels(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Every indicator, dimension, sex, age and unit label is one the pipeline knows (indicator_labels.csv and
     the lists in expectations.py); unknown ones warn with the list and stay in the data as published."""
