@@ -74,10 +74,8 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
-@pytest.mark.slow
-def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(paths) -> None:  # noqa: ANN001
-    port = _free_port()
-    env = dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+def _serve_ui(port: int, env: dict) -> subprocess.Popen:
+    """`migration-evidence ui` (Dagster's webserver and daemon) on `port`, once it answers GraphQL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
         cwd=ROOT,
@@ -86,16 +84,24 @@ def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(path
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _graphql(port, ASSETS_AND_CHECKS)
+            return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                _stop(process)
+                raise
+            time.sleep(1)
+
+
+@pytest.mark.slow
+def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(paths) -> None:  # noqa: ANN001
+    port = _free_port()
+    process = _serve_ui(port, dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1"))
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                answer = _graphql(port, ASSETS_AND_CHECKS)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(1)
+        answer = _graphql(port, ASSETS_AND_CHECKS)
         automation = _graphql(port, AUTOMATION)
         assert _listening_addresses(port) == {"127.0.0.1"}
     finally:
@@ -132,28 +138,6 @@ def test_dagster_definitions_validate_passes(tmp_path) -> None:  # noqa: ANN001
     )
     assert answer.returncode == 0, answer.stdout + answer.stderr
     assert "All code locations passed validation" in answer.stdout + answer.stderr
-
-
-def _serve_ui(port: int, env: dict) -> subprocess.Popen:
-    """`migration-evidence ui` (Dagster's webserver and daemon) on `port`, once it answers GraphQL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            _graphql(port, ASSETS_AND_CHECKS)
-            return process
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                _stop(process)
-                raise
-            time.sleep(1)
 
 
 @pytest.mark.slow
