@@ -1,6 +1,6 @@
 """The build's helper process: calls run there and answer as the function would here (values and exceptions);
 a helper that dies or is switched off leaves the work to the caller; it ignores Ctrl-C and ends with its
-caller; and a build with it makes exactly the tables, validation results and images a build without it makes."""
+caller. (A build no longer starts it: the command line and the UI run the same job in one process.)"""
 
 import os
 import signal
@@ -137,72 +137,6 @@ def test_the_helper_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
     else:
         os.kill(pid, signal.SIGKILL)
         pytest.fail("the helper outlived its caller by 20 s")
-
-
-def _tables(database: Path) -> dict[str, pd.DataFrame]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        names = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' order by 1"
-        ).fetchall()
-        return {name: con.execute(f"select * from {name}").df() for (name,) in names}
-
-
-def test_a_build_with_the_helper_makes_what_a_build_without_it_makes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The sample, built twice: the same tables (validation results among them, less their times and run ids), the same
-    charts and images, and the suites, workbook reads and images really done by the helper."""
-    from pipelines.lib import gx_runner, tabular
-    from pipelines.sample import write_sample
-    from pipelines.settings import resolve_paths
-    from tests.build_helpers import build
-
-    seen: dict[str, list[int]] = {"suites": [], "reads": [], "images": []}
-    real_submit = helper_process.Helper.submit
-
-    def watched(self: helper_process.Helper, function: str, *args: object, **kwargs: object):  # noqa: ANN202
-        kind = {"gx_runner:run_suite_here": "suites", "tabular:read_for_prefetch": "reads",
-                "chart_static:render_in_session": "images"}.get(function.split(".")[-1])  # fmt: skip
-        if kind:
-            seen[kind].append(self.process.pid)
-        return real_submit(self, function, *args, **kwargs)
-
-    monkeypatch.setattr(helper_process.Helper, "submit", watched)
-    built = {}
-    for setting in ("1", "0"):
-        monkeypatch.setenv(helper_process.ENV, setting)
-        paths = resolve_paths(tmp_path / setting / "data", tmp_path / setting / "reports")
-        write_sample(paths.raw_dir)
-        ok, report = build(paths, static_images=True)
-        assert ok, report.failures
-        built[setting] = paths
-        if setting == "1":
-            assert all(seen.values()), seen  # each kind of work went to the helper
-            assert len(set(seen["suites"])) == 1 and seen["suites"][0] != os.getpid()
-            assert helper_process.running() is not None  # kept for the next build of this process
-    assert not gx_runner._SUITE_LOCK.locked() and not tabular._PREFETCH
-    with_helper, without = (_tables(built[s].published_db) for s in ("1", "0"))
-    assert with_helper.keys() == without.keys() and "curated.validation_results" in with_helper
-    assert len(with_helper["curated.validation_results"]) > 30
-
-    def rows(frame: pd.DataFrame, setting: str) -> list[str]:  # less times; paths relative to the build
-        kept = [
-            c for c in frame.columns if not pd.api.types.is_datetime64_any_dtype(frame[c]) and c != "run_id"
-        ]
-        root = str(tmp_path / setting)
-        return sorted(repr(row).replace(root, "<build>") for row in frame[kept].itertuples(index=False))
-
-    for name, frame in with_helper.items():
-        assert rows(frame, "1") == rows(without[name], "0"), name
-    images = sorted(p.relative_to(built["1"].charts_dir) for p in built["1"].charts_dir.rglob("*.png"))
-    assert images and images == sorted(
-        p.relative_to(built["0"].charts_dir) for p in built["0"].charts_dir.rglob("*.png")
-    )
-    for name in images:  # the same figure drawn by the same browser: the same picture
-        assert (built["1"].charts_dir / name).read_bytes() == (built["0"].charts_dir / name).read_bytes(), (
-            name
-        )
 
 
 def test_a_large_table_goes_to_the_helper_as_parquet_with_the_same_results(

@@ -4,7 +4,7 @@ cleaned as documented. Whatever happens, the published evidence.duckdb stays byt
 was accepted, and a file that fails to parse is kept in the raw store, marked rejected, never the newest.
 
 Every case starts from a copy of one good build of the sample; the build after landing the bad file is a full
-build, in which the planner reruns only the changed source and what depends on it."""
+build, in which Dagster requests only the changed source's assets and what depends on them."""
 
 from __future__ import annotations
 
