@@ -207,10 +207,11 @@ def _stale(
     force: bool,
     buildable: set[dg.AssetKey] | None = None,
 ) -> tuple[set[dg.AssetKey], staleness.Evaluated]:
-    """The selected assets this build runs, and the evaluation to store once it succeeded. Dagster evaluates
-    every buildable asset (default: the selected ones), so that one requested but left out of a partial build
-    stays requested; an asset that cannot be built (no snapshot of its source) is not evaluated, else it would
-    be requested as missing on every evaluation, and everything downstream of it with it."""
+    """The selected assets this build runs, and Dagster's evaluation (stored when nothing runs; after a run, the
+    evaluation that follows it is stored). Dagster evaluates every buildable asset (default: the selected
+    ones), so that one requested but left out of a partial build stays requested; an asset that cannot be built
+    (no snapshot of its source) is not evaluated, else it would be requested as missing on every evaluation,
+    and everything downstream of it with it."""
     from pipelines.definitions import defs
 
     evaluated = staleness.evaluate(defs, instance, settings, buildable or selected)
