@@ -78,7 +78,7 @@ def _covered(con: duckdb.DuckDBPyConnection, tables: set[str], snapshots: str) -
     return {}
 
 
-def _read(path: Path, snapshots: str, checks: str, built_at: str | None) -> dict:
+def _read(path: Path, snapshots: str, checks: str, built_at: tuple[str, str] | None) -> dict:
     con = duckdb.connect(str(path), read_only=True)
     try:
         tables = _tables(con)
@@ -98,8 +98,9 @@ def _read(path: Path, snapshots: str, checks: str, built_at: str | None) -> dict
             cursor = con.execute(query.format(table=checks))
             names = [d[0] for d in cursor.description]
             found["checks"] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        if built_at and built_at in tables:
-            found["last_build"] = con.execute(f"select max(built_at) from {built_at}").fetchall()[0][0]
+        if built_at and built_at[0] in tables:  # (table, column): when the last build ran anything
+            table, column = built_at
+            found["last_build"] = con.execute(f"select max({column}) from {table}").fetchall()[0][0]
         return found
     finally:
         con.close()
@@ -116,7 +117,7 @@ def read_build(paths: Paths) -> tuple[str | None, dict, str]:
                         paths.working_db,
                         "meta.snapshots_used",
                         "meta.validation_results",
-                        "meta.build_fingerprints",
+                        ("meta.validation_results", "checked_at"),
                     )
                     return "working warehouse (read-only)", found, note
                 except duckdb.Error as exc:
