@@ -128,7 +128,9 @@ def _buildable(graph, paths: Paths) -> set[dg.AssetKey]:  # noqa: ANN001
     """Every asset a build can materialise now: not the raw store's source assets, nor what needs a source (or
     one of its files) the raw store has no snapshot of."""
     keys = set(available_assets(graph, paths) or graph.get_all_asset_keys())
-    return {k for k in keys if graph.get(k).is_materializable}
+    buildable = {k for k in keys if graph.get(k).is_materializable}
+    # with no snapshot at all, everything is attempted, so that the build fails naming what is missing
+    return buildable or {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
 
 
 def _selected(
@@ -220,7 +222,24 @@ def _stale(
     # Dagster's instance cannot see that a table was dropped from the working database (or the database
     # deleted) after it recorded the table materialised: what is gone is rebuilt here.
     run |= staleness.gone(selected - run, defs.resolve_asset_graph(), paths)
+    # A killed build left its run "started" forever, and what it built from the inputs it had then looks, to an
+    # evaluation from the cursor before it, like any other materialisation: its whole selection is redone.
+    run |= _killed(instance) & selected
     return run, evaluated
+
+
+KIND_TAG, BUILD_KIND = "migration-evidence/kind", "build"
+
+
+def _killed(instance: dg.DagsterInstance) -> set[dg.AssetKey]:
+    """The assets of the command line's builds that never ended (killed), each such run marked failed. Called
+    under the build lock: no other command-line build is running."""
+    keys: set[dg.AssetKey] = set()
+    unfinished = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=unfinished, tags={KIND_TAG: BUILD_KIND})):
+        keys |= set(run.asset_selection or ())
+        instance.report_run_failed(run, message="the build was killed before its end")
+    return keys
 
 
 def run_build(
@@ -300,7 +319,7 @@ def run_build(
                 run_config=run_config,
                 instance=instance,
                 raise_on_error=False,
-                tags=tags,
+                tags={**(tags or {}), KIND_TAG: BUILD_KIND},
             )
         from pipelines.defs.operations.quarantine import reject_failed_inputs
 
