@@ -5,18 +5,15 @@ independently of the pipeline's reader."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from functools import cache
 
 import pytest
 
 from pipelines.defs.frontex_ibc import labels
-from pipelines.settings import Paths, resolve_paths
-from tests.build_helpers import query
-from tests.conftest import ROOT, require_shared
+from pipelines.settings import Paths
+from tests.build_helpers import cli_build, query
+from tests.conftest import require_shared
 
 pytestmark = pytest.mark.integration
 
@@ -58,17 +55,10 @@ def central_med_by_year(name: str) -> dict[int, int]:
 
 @pytest.fixture(scope="module")
 def real_frontex(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    root = tmp_path_factory.mktemp("frontex_real")
-    paths = resolve_paths(root / "data", root / "reports")
     shared = require_shared("frontex")
-    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
-               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
-    for command in (["import", "frontex_ibc", str(shared / NEW), str(shared / OLD)],
-                    ["build", "--offline", "--no-images"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=900)  # fmt: skip
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return paths
+    return cli_build(tmp_path_factory.mktemp("frontex_real"), [
+        ["import", "frontex_ibc", str(shared / NEW), str(shared / OLD)], ["build", "--offline", "--no-images"],
+    ])  # fmt: skip
 
 
 def test_workbooks_agree_with_each_other_and_the_published_figures() -> None:

@@ -41,6 +41,10 @@ SPECS: dict[str, tuple[str, str, str, str, str]] = {
     "stg_frontex_ibc__detections": (
         "frontex_ibc", "detections", "min(month)", "max(last_day(month))", "detections is not null",
     ),
+    "stg_eurostat_eipre__observations": (
+        "eurostat_eipre", "observations", "make_date(min(year), 1, 1)", "make_date(max(year), 12, 31)",
+        "year is not null and value is not null",
+    ),
 }  # fmt: skip
 
 
