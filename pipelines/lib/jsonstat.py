@@ -32,6 +32,7 @@ class JsonStat:
     label: str | None
     updated: str | None  # as published, e.g. 2026-05-12T11:00:00+0200
     structure_version: str | None  # extension.datastructure.version
+    version: str | None  # extension.version: the dataflow's version (ESTAT:MIGR_EIPRE(1.0))
     dimensions: tuple[str, ...]
     sizes: tuple[int, ...]
     dimension_labels: dict[str, str] = field(default_factory=dict)
@@ -150,6 +151,7 @@ def parse(document: object, source: str, file: str) -> tuple[pd.DataFrame, JsonS
         label=document.get("label"),
         updated=document.get("updated"),
         structure_version=structure.get("version"),
+        version=extension.get("version"),
         dimensions=tuple(str(d) for d in ids),
         sizes=tuple(sizes),
         dimension_labels={str(d): str((dimensions[d] or {}).get("label") or d) for d in ids},

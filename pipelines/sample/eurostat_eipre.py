@@ -44,6 +44,9 @@ def response(
     updated: str,
     *,
     dense: bool = False,
+    dataset: str = "MIGR_EIPRE",
+    label: str = "Third country nationals found to be illegally present - annual data (rounded)",
+    structure_version: str = "54.0",
 ) -> dict:
     """A JSON-stat 2.0 dataset with the dimensions in `categories` (in order), cells keyed by their codes in that
     order; sparse objects keyed by the flat index (row-major), or arrays when `dense`."""
@@ -67,12 +70,12 @@ def response(
         status = [status.get(str(i)) for i in range(total)]
     return {
         "version": "2.0", "class": "dataset",
-        "label": "Third country nationals found to be illegally present - annual data (rounded)",
+        "label": label,
         "source": "ESTAT", "updated": updated, "value": value, "status": status, "id": ids, "size": sizes,
         "dimension": {d: {"label": DIMENSION_LABELS.get(d, d), "category": {
             "index": {c: i for i, c in enumerate(categories[d])}, "label": dict(categories[d])}} for d in ids},
-        "extension": {"lang": "EN", "id": "MIGR_EIPRE", "agencyId": "ESTAT", "version": "1.0",
-                      "datastructure": {"id": "MIGR_EIPRE", "agencyId": "ESTAT", "version": "54.0"},
+        "extension": {"lang": "EN", "id": dataset, "agencyId": "ESTAT", "version": "1.0",
+                      "datastructure": {"id": dataset, "agencyId": "ESTAT", "version": structure_version},
                       "annotation": [{"type": "UPDATE_DATA", "date": updated}],
                       "status": {"label": FLAG_LABELS},
                       "positions-with-no-data": {d: [] for d in ids}},
