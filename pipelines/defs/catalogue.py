@@ -15,8 +15,27 @@ from pipelines.defs.curated.brief import brief_asset
 from pipelines.defs.curated.static_images import static_images_asset
 from pipelines.defs.publish import publish_asset
 
-SOURCES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb", "frontex_ibc", "eurostat_eipre", "published_figures")
-CURATED_MODULES = ("mmp", "arrivals", "trafficking", "route", "nexus", "views", "detections", "illegal_stay", "published")
+SOURCES = (
+    "iom_mmp",
+    "unhcr_odp",
+    "italy_moi",
+    "unodc_glotip",
+    "eurostat_thb",
+    "frontex_ibc",
+    "eurostat_eipre",
+    "published_figures",
+)
+CURATED_MODULES = (
+    "mmp",
+    "arrivals",
+    "trafficking",
+    "route",
+    "nexus",
+    "views",
+    "detections",
+    "illegal_stay",
+    "published",
+)
 CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
 
 

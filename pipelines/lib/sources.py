@@ -56,7 +56,16 @@ class SourceInfo:
         return [Download(self.download_url, self.media_types[0], name)]
 
 
-SOURCE_NAMES = ("iom_mmp", "unhcr_odp", "italy_moi", "unodc_glotip", "eurostat_thb", "frontex_ibc", "eurostat_eipre", "published_figures")
+SOURCE_NAMES = (
+    "iom_mmp",
+    "unhcr_odp",
+    "italy_moi",
+    "unodc_glotip",
+    "eurostat_thb",
+    "frontex_ibc",
+    "eurostat_eipre",
+    "published_figures",
+)
 
 
 def registry() -> dict[str, SourceInfo]:
