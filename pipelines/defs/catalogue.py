@@ -35,6 +35,7 @@ CURATED_MODULES = (
     "detections",
     "illegal_stay",
     "published",
+    "route_evidence",
 )
 CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
 

@@ -9,11 +9,15 @@ with cells as (
     select * from staging.stg_frontex_ibc__detections
 ),
 
+workbooks as (
+    select distinct source_file, release_date, vintage_rank from cells
+),
+
 pairs as (
-    select distinct earlier.source_file as earlier_file, later.source_file as later_file,
+    select earlier.source_file as earlier_file, later.source_file as later_file,
         earlier.release_date as earlier_release, later.release_date as later_release
-    from cells as earlier
-    inner join cells as later on later.vintage_rank = earlier.vintage_rank - 1
+    from workbooks as earlier
+    inner join workbooks as later on later.vintage_rank = earlier.vintage_rank - 1
 ),
 
 months_in_both as (
