@@ -37,7 +37,14 @@ CURATED_MODULES = (
     "published",
     "route_evidence",
 )
-CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
+CHART_MODULES = (
+    "charts",
+    "arrival_charts",
+    "trafficking_charts",
+    "evidence_charts",
+    "nexus_charts",
+    "route_charts",
+)
 
 
 def _present(module: str) -> bool:
