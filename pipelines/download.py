@@ -116,6 +116,14 @@ def refresh_all(paths: Paths, only: list[str] | None = None) -> list[str]:
     for name, info in registry().items():
         if only and name not in only:
             continue
+        if (
+            not info.download_list()
+        ):  # a list kept in the project (published_figures): imported, never downloaded
+            print(
+                f"– {name}: no live address; import it (`migration-evidence import {name} FILE`)",
+                file=sys.stderr,
+            )
+            continue
         try:
             results = refresh_source(paths, info)
         except (FetchError, raw_store.RawStoreError, OfflineError) as exc:

@@ -42,3 +42,22 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def cli_build(root: Path, commands: list[list[str]]) -> Paths:
+    """Runs `python -m pipelines.cli` commands (imports, then a build) in a fresh data directory under `root`, as
+    a new user would; fails with the end of their output when one fails. Returns the paths."""
+    import os
+    import subprocess
+    import sys
+
+    from pipelines.settings import resolve_paths
+
+    paths = resolve_paths(root / "data", root / "reports")
+    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
+               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=Path(__file__).parents[1],
+                              env=env, capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return paths

@@ -80,6 +80,9 @@ def test_freshness_limits_come_from_the_configuration_table() -> None:
         "italy_moi": 22,
         "unodc_glotip": 1580,
         "eurostat_thb": 1065,
+        "frontex_ibc": 66,
+        "eurostat_eipre": 865,
+        "published_figures": 395,
     }
     info = dataclasses.replace(registry()["iom_mmp"], max_age_days=7)
     assert config.cadence("iom_mmp", info).max_age_days == 7

@@ -18,8 +18,26 @@ from pipelines.lib import steps
 from pipelines.lib.sources import SOURCE_NAMES
 
 SOURCES = SOURCE_NAMES  # discovered from the folders pipelines/defs/<source>/
-CURATED_MODULES = ("mmp", "arrivals", "trafficking", "route", "nexus", "views")
-CHART_MODULES = ("charts", "arrival_charts", "trafficking_charts", "evidence_charts", "nexus_charts")
+CURATED_MODULES = (
+    "mmp",
+    "arrivals",
+    "trafficking",
+    "route",
+    "nexus",
+    "views",
+    "detections",
+    "illegal_stay",
+    "published",
+    "route_evidence",
+)
+CHART_MODULES = (
+    "charts",
+    "arrival_charts",
+    "trafficking_charts",
+    "evidence_charts",
+    "nexus_charts",
+    "route_charts",
+)
 
 
 def _present(module: str) -> bool:

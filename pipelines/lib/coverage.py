@@ -38,6 +38,16 @@ SPECS: dict[str, tuple[str, str, str, str, str]] = {
         "eurostat_thb", "observations", "make_date(min(year), 1, 1)", "make_date(max(year), 12, 31)",
         "year is not null and value_status <> 'not available'",
     ),
+    "stg_frontex_ibc__detections": (
+        "frontex_ibc", "detections", "min(month)", "max(last_day(month))", "detections is not null",
+    ),
+    "stg_eurostat_eipre__observations": (
+        "eurostat_eipre", "observations", "make_date(min(year), 1, 1)", "make_date(max(year), 12, 31)",
+        "year is not null and value is not null",
+    ),
+    "stg_published_figures__figures": (
+        "published_figures", "figures", "min(period_start)", "max(period_end)", "value is not null",
+    ),
 }  # fmt: skip
 
 

@@ -55,7 +55,8 @@ TABLES: dict[str, dict] = {
             "citation": "How to cite the source",
             "producer": "Publisher of the data",
             "title": "Title of the dataset",
-            "download_url": "Address the file was (or would be) downloaded from",
+            "download_url": "Address the file was (or would be) downloaded from; null for a source kept in the "
+            "project with no download address (published_figures: each figure carries its own document address)",
             "landing_page_url": "The publisher's page for the dataset",
             "arrival": "How the file entered the raw store: download, import or sample",
             "layout": "Layout the reader recognised (header set, response shape or release format)",

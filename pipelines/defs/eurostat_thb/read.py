@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -66,7 +67,39 @@ def layout_of(headers: list[str], file: str) -> Layout:
     return Layout(dimensions, tuple(present[value + 1 :]))
 
 
+def from_jsonstat(snapshot: Snapshot) -> pd.DataFrame:
+    """A JSON-stat 2.0 response of the statistics API (the same datasets, the other wire format) in the SDMX-CSV
+    columns staging reads: DATAFLOW from extension.id and version (ESTAT:CRIM_THB_VCTZ(1.0)), LAST UPDATE from
+    `updated`, one column per dimension, TIME_PERIOD, OBS_VALUE, OBS_FLAG from `status`. `_source_row` is the
+    value's flat index in the response (value["12"] is 12), `_source_path` its JSON path."""
+    from pipelines.lib import jsonstat
+
+    cells, info = jsonstat.read(snapshot.path, SOURCE, snapshot.name)
+    if "time" not in info.dimensions:
+        raise SourceFormatError(
+            SOURCE, snapshot.name, f"JSON-stat response has no 'time' dimension ({info.dimensions})"
+        )
+    updated = info.updated_date()
+    stamp = dt.datetime.strptime(info.updated, "%Y-%m-%dT%H:%M:%S%z") if updated else None
+    dimensions = [d for d in info.dimensions if d != "time"]
+    frame = pd.DataFrame({
+        "DATAFLOW": f"ESTAT:{(info.dataset or '').upper()}({info.version or '1.0'})",
+        "LAST UPDATE": stamp.strftime("%d/%m/%y %H:%M:%S") if stamp else (info.updated or ""),
+        **{d: cells[d] for d in dimensions},
+        "TIME_PERIOD": cells["time"], "OBS_VALUE": cells[jsonstat.VALUE], "OBS_FLAG": cells[jsonstat.STATUS],
+    }, dtype="string")  # fmt: skip
+    frame[ROW_COLUMN] = cells[jsonstat.PATH].str.extract(r"\[\"(\d+)\"\]")[0].astype("int64")
+    frame[jsonstat.PATH] = cells[jsonstat.PATH]
+    return frame
+
+
 def read_snapshot(snapshot: Snapshot) -> tuple[pd.DataFrame, Layout]:
+    if snapshot.provenance.get("media_type") == "json":
+        frame = from_jsonstat(snapshot)
+        layout = layout_of([c for c in frame.columns if c != "_source_path"], snapshot.name)
+        if frame.empty:
+            raise SourceFormatError(SOURCE, snapshot.name, "has no observations")
+        return frame, Layout(layout.dimensions, layout.attributes)
     frame = read_csv_strict(snapshot.path, SOURCE, display_name=snapshot.name)
     layout = layout_of(list(frame.columns), snapshot.name)
     if frame.empty:

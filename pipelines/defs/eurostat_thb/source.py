@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 from pipelines.defs.eurostat_thb import config
+from pipelines.lib import jsonstat
+from pipelines.lib.raw_store import sniff_media_type
 from pipelines.lib.sources import Download, SourceInfo
 
 NAME = "eurostat_thb"
@@ -38,8 +40,9 @@ def _first_rows(path: Path, limit: int | None = 1) -> list[dict[str, str]]:
 def entity_of(path: Path, original_name: str, stands_for: str | None = None) -> str:
     """The configured dataset the file holds: from its DATAFLOW column (e.g. ESTAT:CRIM_THB_VCTZ(1.0)), else from
     the address it stands for or its file name. A file of any other dataset is refused."""
-    rows = _first_rows(path)
-    dataflow = (rows[0].get("DATAFLOW") or "") if rows else ""
+    info = jsonstat.head_info(path) if sniff_media_type(path) == "json" else None
+    rows = [] if info else _first_rows(path)
+    dataflow = f"ESTAT:{info.dataset or ''}" if info else ((rows[0].get("DATAFLOW") or "") if rows else "")
     if dataflow:
         dataset = config.dataset_for_dataflow(dataflow)
         if dataset is None:
@@ -56,7 +59,12 @@ def entity_of(path: Path, original_name: str, stands_for: str | None = None) -> 
 
 
 def last_update(path: Path) -> tuple[dt.date | None, str | None]:
-    """The latest `LAST UPDATE` (dd/mm/yy hh:mm:ss) in the file: when Eurostat last updated the dataset."""
+    """The latest `LAST UPDATE` (dd/mm/yy hh:mm:ss) in the file, or the `updated` of a JSON-stat response: when
+    Eurostat last updated the dataset."""
+    if sniff_media_type(path) == "json":
+        info = jsonstat.head_info(path)
+        day = info.updated_date() if info else None
+        return (day, "JSON-stat `updated` (Eurostat's last update of the dataset)") if day else (None, None)
     dates = []
     for row in _first_rows(path, limit=None):
         match = LAST_UPDATE.fullmatch((row.get("LAST UPDATE") or "").strip())
@@ -86,7 +94,9 @@ SOURCE = SourceInfo(
     download_url=API.format(dataset="crim_thb_vctz"),
     licence="CC BY 4.0 (Eurostat reuse policy: reuse authorised, the source must be acknowledged)",
     citation="Eurostat, Trafficking in human beings statistics (crim_thb), https://ec.europa.eu/eurostat",
-    media_types=("csv",),
+    # SDMX-CSV from the SDMX API (what a refresh downloads), or JSON-stat 2.0 from the statistics API (the same
+    # datasets; a saved response is imported as it is)
+    media_types=("csv", "json"),
     published_from_file=last_update,
     entity_of=entity_of,
     downloads=downloads,

@@ -13,11 +13,12 @@ Order of precedence:
 from __future__ import annotations
 
 import csv
-import re
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
+
+from pipelines.lib.country_names import library_match
 
 HERE = Path(__file__).resolve().parent
 OVERRIDES = HERE / "category_overrides.csv"
@@ -44,22 +45,6 @@ def overrides() -> dict[str, tuple[str, str, str]]:
             raise ValueError(f"{OVERRIDES.name}: label {row['label']!r} is listed twice")
         found[row["label"]] = (row["iso3"], row["kind"], row["note"])
     return found
-
-
-@cache
-def library_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(regular expression, ISO3) of every current country in country_converter's data file."""
-    from country_converter import country_converter
-
-    with open(country_converter.COUNTRY_DATA_FILE, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return tuple((re.compile(r["regex"], re.IGNORECASE), r["ISO3"]) for r in rows if not r["obsolete"])
-
-
-def library_match(label: str) -> str | None:
-    """The ISO3 of the one country whose name pattern matches the label; None when none or several do."""
-    hits = {iso3 for pattern, iso3 in library_patterns() if pattern.search(label)}
-    return hits.pop() if len(hits) == 1 else None
 
 
 def map_label(label: str) -> tuple[str | None, str]:

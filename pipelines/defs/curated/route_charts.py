@@ -1,0 +1,66 @@
+"""The route chart asset: returns to Libya, the proxy indicators side by side and mortality over two
+denominators, each with the citation of every figure it plots."""
+
+import dagster as dg
+
+from pipelines.defs.curated import figures
+from pipelines.defs.curated import route_figures as rf
+from pipelines.lib.chart_export import Chart, export_charts
+from pipelines.lib.warehouse import Warehouse
+
+
+@dg.asset(
+    key=["reports", "route_charts"],
+    deps=[
+        dg.AssetKey(["curated", "published_figures"]),
+        dg.AssetKey(["curated", "proxy_indicators_yearly"]),
+        dg.AssetKey(["curated", "central_med_attempts_yearly"]),
+        dg.AssetKey(["curated", "source_snapshots"]),
+    ],
+    group_name="reports",
+    kinds={"plotly"},
+)
+def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """People intercepted and returned to Libya by year (IOM Libya's published figures, each cited), Frontex
+    detections beside Eurostat's found-illegally-present for Italy and Malta, and Central Mediterranean mortality
+    over attempts and over arrivals; each as HTML, fragment, PNG, SVG, CSV and caption."""
+    with warehouse.connect() as con:
+        published = con.execute("select * from curated.published_figures").df()
+        proxies = con.execute("select * from curated.proxy_indicators_yearly").df()
+        attempts = con.execute("select * from curated.central_med_attempts_yearly").df()
+        snapshots = con.execute("select * from curated.source_snapshots").df()
+
+    def sources(*names: str) -> object:
+        return snapshots[snapshots["source"].isin(names)]
+
+    sample = bool(snapshots["sample"].any())
+    returns = rf.returns_data(published)
+    proxy = rf.proxy_data(proxies)
+    mortality = rf.mortality_data(attempts)
+    returns_figures = published[published["figure_id"].isin(returns["figure_id"])]
+    charts = [
+        Chart("libya_interceptions_returns_yearly", "People intercepted at sea and returned to Libya, by year",
+              rf.build_returns(returns, sample=sample), returns,
+              figures.caption_for(sources("published_figures"), rf.figure_citations(returns_figures)
+                                  + " A hatched bar is a partial year, to the date shown.")),
+        Chart("route_proxy_indicators_yearly", "Proxy indicators: Frontex detections and Eurostat found illegally present",
+              rf.build_proxies(proxy, sample=sample), proxy,
+              figures.caption_for(sources("frontex_ibc", "eurostat_eipre"), "Frontex counts detections, not persons; "
+                                  "Eurostat counts persons found illegally present. Different units: never add them. "
+                                  "An open marker is a partial year.")),
+        Chart("central_med_mortality_two_denominators", "Central Mediterranean mortality over two denominators",
+              rf.build_mortality(mortality, sample=sample), mortality,
+              figures.caption_for(sources("iom_mmp", "unhcr_odp", "italy_moi", "published_figures"),
+                                  rf.figure_citations(mortality.rename(columns={"intercepted_citation": "citation"}))
+                                  + " Interceptions by Tunisia are in no figure used here (Libya only); a gap is a "
+                                  "year an input does not cover completely.")),
+    ]  # fmt: skip
+    paths = warehouse.paths()
+    written = export_charts(
+        charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images, defer=True
+    )
+    context.log.info(f"route charts written to {paths.charts_dir}")
+    return dg.MaterializeResult(metadata={"charts": dg.MetadataValue.json(written), "sample": sample})
+
+
+ASSETS = [route_charts]

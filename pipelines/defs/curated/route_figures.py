@@ -1,0 +1,104 @@
+"""Figure logic for the Libya route: pure functions from curated frames to Plotly figures and their captions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin, as_counts
+
+PARTIAL_PATTERN = {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.45}
+
+
+def figure_citations(figures: pd.DataFrame) -> str:
+    """'Figures: <citation>; <citation>.' for every distinct document behind the plotted figures."""
+    citations = list(dict.fromkeys(figures["citation"].dropna()))
+    return ("Figures: " + "; ".join(citations) + ".") if citations else ""
+
+
+def returns_data(published: pd.DataFrame) -> pd.DataFrame:
+    """IOM Libya's people intercepted at sea and returned to Libya by year (preferred rows), with coverage."""
+    keep = (published["series"] == "intercepted_returned_to_libya") & published["is_preferred"]
+    columns = [
+        "year",
+        "value",
+        "is_partial",
+        "period_start",
+        "period_end",
+        "publisher",
+        "citation",
+        "figure_id",
+    ]
+    data = published.loc[keep, columns].rename(columns={"value": "intercepted_returned"}).copy()
+    return as_counts(data, ["intercepted_returned"]).sort_values("year").reset_index(drop=True)
+
+
+def build_returns(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Bars by year; a partial year is hatched and its bar says to which date it runs."""
+    figure = go.Figure()
+    for partial, part in data.groupby("is_partial", sort=True):
+        labels = [f"to {pd.Timestamp(e):%d %b}" if partial else "" for e in part["period_end"]]
+        figure.add_bar(
+            x=part["year"], y=part["intercepted_returned"].astype(float), text=labels, textposition="outside",
+            name="partial year (to the date shown)" if partial else "whole year",
+            marker={"color": "#0072B2", "pattern": PARTIAL_PATTERN if partial else {"shape": ""}},
+        )  # fmt: skip
+    figure.update_layout(
+        template=TEMPLATE, title=_title("People intercepted at sea and returned to Libya (IOM Libya)", sample),
+        margin=_top_margin(sample), yaxis_title="people", xaxis={"dtick": 1}, barmode="overlay",
+    )  # fmt: skip
+    return figure
+
+
+def proxy_data(proxies: pd.DataFrame) -> pd.DataFrame:
+    data = proxies[["indicator_source", "area", "year", "value", "is_complete", "flag"]].copy()
+    names = {("frontex_ibc", "ITA+MLT"): "Frontex: detections, Central Mediterranean (Italy + Malta sea borders)",
+             ("eurostat_eipre", "ITA"): "Eurostat: found illegally present, Italy",
+             ("eurostat_eipre", "MLT"): "Eurostat: found illegally present, Malta"}  # fmt: skip
+    data["series"] = [
+        names.get((s, a), f"{s} {a}") for s, a in zip(data["indicator_source"], data["area"], strict=True)
+    ]
+    return as_counts(data, ["value"]).sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def build_proxies(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """One line per indicator; a missing year is a gap (never 0), a partial year an open marker."""
+    figure = go.Figure()
+    for series, part in data.groupby("series", sort=True):
+        figure.add_scatter(
+            x=part["year"], y=part["value"].astype(float), name=series, mode="lines+markers", connectgaps=False,
+            marker={"symbol": ["circle" if c else "circle-open" for c in part["is_complete"]], "size": 8},
+            text=part["flag"].fillna(""), hovertemplate="%{x}: %{y:,.0f} %{text}<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        template=TEMPLATE, margin=_top_margin(sample), yaxis_title="count (different units: never add)",
+        title=_title("Proxy indicators on the Libya-Italy route: detections and persons found illegally present",
+                     sample), xaxis={"dtick": 1},
+    )  # fmt: skip
+    return figure
+
+
+def mortality_data(attempts: pd.DataFrame) -> pd.DataFrame:
+    columns = ["year", "mortality_per_1000_attempts", "mortality_per_1000_arrivals_basis", "attempted_crossings",
+               "arrivals", "intercepted_returned_libya", "dead_and_missing", "attempts_null_reason",
+               "intercepted_citation"]  # fmt: skip
+    return attempts[columns].sort_values("year").reset_index(drop=True)
+
+
+MORTALITY_SERIES = {
+    "mortality_per_1000_arrivals_basis": "per 1,000 arrivals + dead and missing (narrower denominator)",
+    "mortality_per_1000_attempts": "per 1,000 attempts: arrivals + returned to Libya + dead and missing",
+}
+
+
+def build_mortality(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Dead and missing per 1,000: over attempts (arrivals + returned to Libya + dead and missing) and over the
+    narrower arrivals basis, each labelled; a year an input does not cover completely is a gap."""
+    figure = go.Figure()
+    for column, name in MORTALITY_SERIES.items():
+        figure.add_scatter(x=data["year"], y=data[column], mode="lines+markers", name=name, connectgaps=False)
+    figure.update_layout(
+        template=TEMPLATE, margin=_top_margin(sample), yaxis_title="dead and missing per 1,000", xaxis={"dtick": 1},
+        title=_title("Central Mediterranean mortality over two denominators (minimum counts)", sample),
+    )  # fmt: skip
+    return figure
