@@ -222,23 +222,31 @@ def _stale(
     # Dagster's instance cannot see that a table was dropped from the working database (or the database
     # deleted) after it recorded the table materialised: what is gone is rebuilt here.
     run |= staleness.gone(selected - run, defs.resolve_asset_graph(), paths)
-    # A killed build left its run "started" forever, and what it built from the inputs it had then looks, to an
-    # evaluation from the cursor before it, like any other materialisation: its whole selection is redone.
-    run |= _killed(instance) & selected
+    # A build killed during its run left it "started" forever; one killed after its run and before its cursor
+    # was stored left it ended but unseen by the cursor. What either built, from the inputs it had then, looks to
+    # an evaluation from the cursor before it like any other materialisation: their whole selection is redone.
+    run |= _unseen_builds(instance, evaluated.last_run) & selected
     return run, evaluated
 
 
 KIND_TAG, BUILD_KIND = "migration-evidence/kind", "build"
 
 
-def _killed(instance: dg.DagsterInstance) -> set[dg.AssetKey]:
-    """The assets of the command line's builds that never ended (killed), each such run marked failed. Called
-    under the build lock: no other command-line build is running."""
+def _unseen_builds(instance: dg.DagsterInstance, last_run: str | None) -> set[dg.AssetKey]:
+    """The assets of the command line's build runs launched after `last_run` (the last one the stored cursor took
+    in; every unfinished one when the cursor names none), each unfinished one marked failed. Called under the
+    build lock: no other command-line build is running."""
     keys: set[dg.AssetKey] = set()
-    unfinished = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=unfinished, tags={KIND_TAG: BUILD_KIND})):
+    unfinished = {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED}
+    runs = instance.get_runs(  # newest first
+        filters=dg.RunsFilter(tags={KIND_TAG: BUILD_KIND}, statuses=None if last_run else list(unfinished))
+    )
+    for run in runs:
+        if run.run_id == last_run:
+            break
         keys |= set(run.asset_selection or ())
-        instance.report_run_failed(run, message="the build was killed before its end")
+        if run.status in unfinished:
+            instance.report_run_failed(run, message="the build was killed before its end")
     return keys
 
 
@@ -341,6 +349,6 @@ def run_build(
         after = staleness.evaluate(location, instance, evaluated.settings, buildable, after=evaluated)
         if not instance.is_ephemeral:
             _evaluate_freshness(instance, run_config, tags)
-        after.store(freshness_checked=dt.date.today().isoformat())
+        after.store(freshness_checked=dt.date.today().isoformat(), run_id=result.run_id)
     build_record.write(paths, ok, report)  # for `status`: the outcome, errors and rejections of this build
     return ok, report

@@ -193,3 +193,29 @@ def test_the_build_holds_duckdb_to_its_memory_limit(paths, monkeypatch) -> None:
     monkeypatch.setenv("MIGRATION_DUCKDB_MEMORY", "lots")
     with pytest.raises(SystemExit, match="MIGRATION_DUCKDB_MEMORY='lots' is not a memory size"):
         limit()
+
+
+def test_a_build_killed_after_its_run_and_before_its_cursor_is_redone(paths, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A build that published snapshot B and was killed before storing its cursor: the next build, pinned back to
+    snapshot A, whose data version equals the stored cursor's, must still rebuild what B's run built."""
+    paths.reports_dir.mkdir(parents=True)
+    whole = (FIXTURES / "iom_mmp" / "export_2025.csv").read_bytes()
+    shorter = tmp_path / "b" / "Missing_Migrants_Global_Figures_allData.csv"
+    shorter.parent.mkdir()
+    shorter.write_bytes(b"\n".join(whole.rstrip(b"\n").split(b"\n")[:-3]) + b"\n")
+    a = land_mmp(paths, FIXTURES / "iom_mmp" / "export_2025.csv", accessed="2025-05-05")
+    b = land_mmp(paths, shorter, accessed="2025-05-06")
+    ok, first = build(paths, pins=f"iom_mmp={a.name}")
+    assert ok, first.failures
+    counted = query(paths.published_db, "select count(*) from curated.mmp_incidents")[0][0]
+    with monkeypatch.context() as patch:
+        patch.setattr(staleness.Evaluated, "store", lambda self, **_: None)  # the kill: no cursor stored
+        ok, killed = build(paths, pins=f"iom_mmp={b.name}")
+        assert ok, killed.failures
+    assert query(paths.published_db, "select count(*) from curated.mmp_incidents")[0][0] == counted - 3
+    ok, again = build(paths, pins=f"iom_mmp={a.name}")
+    assert ok, again.failures
+    assert dg.AssetKey(["staging", "stg_iom_mmp__incidents"]) in _ran(again)
+    assert query(paths.published_db, "select count(*) from curated.mmp_incidents")[0][0] == counted
+    ok, after = build(paths, pins=f"iom_mmp={a.name}")
+    assert ok and after.nothing_changed  # once taken in, the killed build is not redone again

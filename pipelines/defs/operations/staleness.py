@@ -237,8 +237,11 @@ class Evaluated:
     first: bool
     settings_changed: bool
     freshness_checked: str | None = None  # the day the freshness checks last ran after a build
+    # the id of the last command-line build run this cursor has taken in; a build run launched after it (killed
+    # during its run, or after it and before its cursor was stored) is one the cursor has not seen
+    last_run: str | None = None
 
-    def store(self, freshness_checked: str | None = None) -> None:
+    def store(self, freshness_checked: str | None = None, run_id: str | None = None) -> None:
         if self.file is None:
             return
         text = json.dumps(
@@ -246,6 +249,7 @@ class Evaluated:
                 "cursor": dg.serialize_value(self.cursor),
                 "settings": self.settings,
                 "freshness_checked": freshness_checked,
+                "last_run": run_id or self.last_run,
             }
         )
         partial = self.file.with_name(self.file.name + ".partial")
@@ -253,15 +257,15 @@ class Evaluated:
         partial.replace(self.file)  # atomic: a killed build leaves the previous cursor
 
 
-def _stored(file: Path | None) -> tuple[object | None, dict, str | None]:
+def _stored(file: Path | None) -> tuple[object | None, dict, str | None, str | None]:
     if file is None or not file.exists():
-        return None, {}, None
+        return None, {}, None, None
     try:
         stored = json.loads(file.read_text())
         cursor = dg.deserialize_value(stored["cursor"])
-        return cursor, stored.get("settings", {}), stored.get("freshness_checked")
+        return cursor, stored.get("settings", {}), stored.get("freshness_checked"), stored.get("last_run")
     except (ValueError, KeyError, TypeError):  # unreadable: as if none (the build then runs everything)
-        return None, {}, None
+        return None, {}, None, None
 
 
 def evaluate(
@@ -276,9 +280,14 @@ def evaluate(
     materialised is then taken in, and what it left undone stays requested)."""
     file = None if instance.is_ephemeral else Path(instance.root_directory) / CURSOR_FILE
     if after is not None:
-        cursor, before, checked = after.cursor, after.settings, after.freshness_checked
+        cursor, before, checked, last_run = (
+            after.cursor,
+            after.settings,
+            after.freshness_checked,
+            after.last_run,
+        )
     else:
-        cursor, before, checked = _stored(file)
+        cursor, before, checked, last_run = _stored(file)
     result = dg.evaluate_automation_conditions(
         defs=defs, instance=instance, cursor=cursor, asset_selection=dg.AssetSelection.assets(*keys)
     )
@@ -296,6 +305,7 @@ def evaluate(
         cursor is None,
         cursor is not None and before != settings,
         checked,
+        last_run,
     )
 
 
