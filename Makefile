@@ -58,11 +58,11 @@ demo: setup
 # Test files spread over the cores (whole files, so a module's shared build is made once); the reliability suite
 # stays on one process: its kill campaign and concurrent readers time themselves against the machine.
 test: setup
-	$(RUN) pytest -m "not reliability" -n auto --dist loadfile
+	$(RUN) pytest -m "not reliability" -n auto --dist loadfile --durations=20
 
 # Bad inputs, kills, concurrent readers, network faults, idempotence, security; prints its figures.
 reliability: setup
-	$(RUN) pytest -m reliability tests/reliability -q
+	$(RUN) pytest -m reliability tests/reliability -q --durations=15
 
 # Benchmarks print figures (medians of several runs) and write reports/benchmarks/*.json; nothing asserts a time.
 bench: setup
