@@ -90,6 +90,40 @@ def _build_real_everything(root: Path) -> tuple[Paths, str]:
     return paths, done.stderr
 
 
+def _build_sample_everything(root: Path) -> tuple[Paths, str]:
+    """`migration-evidence sample` then `build --offline` (static images included), as `make demo` does."""
+    import subprocess
+    import sys
+
+    paths = resolve_paths(root / "data", root / "reports")
+    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
+               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
+    for command in (["sample"], ["build", "--offline"]):
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return paths, done.stderr
+
+
+def _shared_build(
+    name: str, make, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> tuple[Paths, str]:  # noqa: ANN001
+    """Builds once per test run: under pytest-xdist the first worker that needs it builds it, under a file lock,
+    for every worker."""
+    if worker_id == "master":
+        return make(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / name  # shared by the workers of this run
+    log = root / "build.log"
+    with FileLock(str(root) + ".lock"):
+        if not log.exists():
+            root.mkdir(exist_ok=True)
+            _paths, printed = make(root)
+            log.write_text(printed, encoding="utf-8")
+    return resolve_paths(root / "data", root / "reports"), log.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
     """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
@@ -97,18 +131,15 @@ def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: s
     ministry's three files, both GLOTIP releases) and built with `migration-evidence build --offline --no-images`,
     as a new user would. Returns the paths and what the build printed. Tests must not build into it again.
     Under pytest-xdist the first worker that needs it builds it, under a file lock, for every worker."""
-    if worker_id == "master":
-        return _build_real_everything(tmp_path_factory.mktemp("real_everything"))
-    from filelock import FileLock
+    return _shared_build("real_everything", _build_real_everything, tmp_path_factory, worker_id)
 
-    root = tmp_path_factory.getbasetemp().parent / "real_everything"  # shared by the workers of this run
-    log = root / "build.log"
-    with FileLock(str(root) + ".lock"):
-        if not log.exists():
-            root.mkdir(exist_ok=True)
-            paths, printed = _build_real_everything(root)
-            log.write_text(printed, encoding="utf-8")
-    return resolve_paths(root / "data", root / "reports"), log.read_text(encoding="utf-8")
+
+@pytest.fixture(scope="session")
+def sample_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
+    """One build of the bundled synthetic sample (every source, static images included), shared read-only by the
+    tests of what `make demo` publishes. Returns the paths and what the build printed. Tests must not build into
+    it again nor change its files."""
+    return _shared_build("sample_everything", _build_sample_everything, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")

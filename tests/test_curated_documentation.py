@@ -7,36 +7,14 @@ import csv
 
 import pytest
 
-from pipelines.sample import write_sample
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory):  # noqa: ANN201
-    import os
-
-    from pipelines.settings import resolve_paths
-
-    root = tmp_path_factory.mktemp("documented")
-    paths = resolve_paths(root / "data", root / "reports")
-    old = {k: os.environ.get(k) for k in ("MIGRATION_DATA_DIR", "MIGRATION_REPORTS_DIR")}
-    os.environ["MIGRATION_DATA_DIR"], os.environ["MIGRATION_REPORTS_DIR"] = (
-        str(paths.data_dir),
-        str(paths.reports_dir),
-    )
-    try:
-        write_sample(paths.raw_dir)
-        ok, report = build(paths)
-        assert ok, report.failures
-        yield paths
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+@pytest.fixture
+def sample_build(sample_everything_built):  # noqa: ANN001, ANN201
+    return sample_everything_built[0]  # `migration-evidence sample` + `build --offline`, as `make demo`
 
 
 def _columns(paths) -> list[tuple[str, str, str | None]]:  # noqa: ANN001

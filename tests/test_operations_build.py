@@ -19,11 +19,18 @@ from pipelines.defs.operations.selection import SOURCES_TAG, refresh_run_config
 from pipelines.lib import raw_store
 from pipelines.runner import _stale, available_assets, prepare_dagster_home
 from pipelines.settings import PROJECT_ROOT
-from tests.build_helpers import build, land_mmp, query
+from tests.build_helpers import build as _build
+from tests.build_helpers import land_mmp, query
 from tests.conftest import FIXTURES
 from tests.support.http_server import serve
 from tests.test_operations import GRAPH, _downstream_of_groups
 from tests.test_operations_sensors import _italy_routes
+
+
+def build(paths, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    """A build on the test's persistent Dagster instance: what a rebuild skips is what these tests are about."""
+    return _build(paths, persistent=True, **kwargs)
+
 
 DAILY = dg.AssetKey(["raw", "italy_moi__sbarchi_per_giorno"])
 

@@ -8,21 +8,14 @@ import pytest
 
 from pipelines.sample import eurostat_eipre as eipre_sample
 from pipelines.sample import published_figures as figures_sample
-from pipelines.sample import write_sample
-from pipelines.settings import resolve_paths
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 
 FRONTEX_CENTRAL_MED_2016 = 181_376  # Frontex's published figure, which the sample follows
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):  # noqa: ANN001, ANN201
-    root = tmp_path_factory.mktemp("route_evidence")
-    paths = resolve_paths(root / "data", root / "reports")
-    write_sample(paths.raw_dir)
-    ok, report = build(paths)
-    assert ok, report.failures
-    return paths.published_db
+@pytest.fixture
+def sample_db(sample_everything_built):  # noqa: ANN001, ANN201
+    return sample_everything_built[0].published_db
 
 
 def test_attempted_crossings_add_interceptions_to_the_denominator(sample_db) -> None:  # noqa: ANN001

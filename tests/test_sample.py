@@ -43,12 +43,12 @@ def test_sample_snapshots_are_marked_sample(tmp_path) -> None:  # noqa: ANN001
     ]
 
 
-def test_demo_build_labels_every_output_as_sample(paths) -> None:  # noqa: ANN001
-    from tests.build_helpers import build, query
+def test_demo_build_labels_every_output_as_sample(sample_everything_built) -> None:  # noqa: ANN001
+    from tests.build_helpers import query
 
-    write_sample(paths.raw_dir)
-    ok, report = build(paths)
-    assert ok, report.failures
+    paths, _printed = (
+        sample_everything_built  # `migration-evidence sample` + `build --offline`, as `make demo`
+    )
     assert query(paths.published_db, "select distinct data_label from curated.source_snapshots") == [
         ("SAMPLE DATA — synthetic, not for citation",)
     ]

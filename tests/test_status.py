@@ -14,9 +14,16 @@ import duckdb
 
 from pipelines.lib.sources import registry
 from pipelines.status import collect, render
-from tests.build_helpers import build, land_mmp
+from tests.build_helpers import build as _build
+from tests.build_helpers import land_mmp
 from tests.conftest import FIXTURES, ROOT
 from tests.test_operations_build import _land_italy
+
+
+def build(paths, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    """A build on the test's persistent Dagster instance: what a rebuild skips is what these tests are about."""
+    return _build(paths, persistent=True, **kwargs)
+
 
 ACCESSED = dt.date(2025, 5, 5)
 

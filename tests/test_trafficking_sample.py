@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from pipelines.sample import eurostat_thb, unodc_glotip
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.test_trafficking_pipeline import EU_FORMS_2022, EU_PUBLISHED
 
 ITALY_PUBLISHED = {2019: 966, 2020: 813, 2021: 757, 2022: 2146}
@@ -49,11 +49,12 @@ def test_eurostat_sample_carries_the_published_eu_totals() -> None:
     assert eu("crim_thb_vctz", "citizen")[("TOTAL", 2021)] == 7155
 
 
-def test_sample_build_is_labelled_and_reproduces_the_published_totals(paths) -> None:  # noqa: ANN001
-    landed = unodc_glotip.write(paths.raw_dir) + eurostat_thb.write(paths.raw_dir)
+def test_sample_build_is_labelled_and_reproduces_the_published_totals(
+    sample_everything_built, tmp_path
+) -> None:  # noqa: ANN001
+    landed = unodc_glotip.write(tmp_path / "raw") + eurostat_thb.write(tmp_path / "raw")
     assert all(s.sample and s.provenance["arrival"] == "sample" for s in landed)
-    ok, report = build(paths)
-    assert ok, report.failures
+    paths = sample_everything_built[0]  # `migration-evidence sample` + `build --offline`, as `make demo`
     labels = query(paths.published_db, "select distinct data_label from curated.source_snapshots "
                                         "where source in ('unodc_glotip', 'eurostat_thb')")  # fmt: skip
     assert labels == [(SAMPLE,)]
