@@ -139,7 +139,7 @@ class GoodBuild:
 @pytest.fixture(scope="session")
 def good_build(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder) -> GoodBuild:
     from pipelines.sample import write_sample
-    from tests.build_helpers import build
+    from tests.reliability.support import build
 
     root = tmp_path_factory.mktemp("good_build")
     paths = resolve_paths(root / "data", root / "reports")

@@ -140,3 +140,11 @@ def child_env(paths: Paths, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def build(paths, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    """A build on the Dagster instance of $DAGSTER_HOME, as the command line's: the suite's cases start from a
+    settled copy of the good build, and a rebuild there redoes what a case changed."""
+    from tests import build_helpers
+
+    return build_helpers.build(paths, persistent=True, **kwargs)

@@ -21,10 +21,11 @@ import pytest
 from pipelines.lib import raw_store
 from pipelines.lib.sources import get_source
 from pipelines.settings import Paths
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.conftest import ROOT, require_shared
 from tests.reliability import corpus, support
 from tests.reliability.conftest import GoodBuild, Recorder
+from tests.reliability.support import build
 
 pytestmark = pytest.mark.reliability
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from pipelines.settings import Paths
-from tests.build_helpers import build, query
+from tests.build_helpers import query
 from tests.conftest import ROOT
 from tests.reliability import corpus, support
 from tests.reliability.conftest import GoodBuild, Recorder
+from tests.reliability.support import build
 
 pytestmark = pytest.mark.reliability
 

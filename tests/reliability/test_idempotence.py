@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 from pipelines.settings import Paths
-from tests.build_helpers import build
 from tests.reliability import support
 from tests.reliability.conftest import GoodBuild, Recorder
+from tests.reliability.support import build
 
 pytestmark = pytest.mark.reliability
 

@@ -21,10 +21,10 @@ from pipelines.defs.iom_mmp.source import SOURCE as IOM_MMP
 from pipelines.lib import raw_store, tabular
 from pipelines.lib.http_fetch import FetchError, fetch
 from pipelines.settings import USER_AGENT, Paths
-from tests.build_helpers import build
 from tests.conftest import ROOT
 from tests.reliability import corpus, support
 from tests.reliability.conftest import GoodBuild, Recorder
+from tests.reliability.support import build
 from tests.support.http_server import ok, redirect, serve
 
 pytestmark = pytest.mark.reliability
