@@ -22,7 +22,7 @@ select
     (select count(*) from curated.source_snapshots),
     (select count(distinct source) from curated.source_snapshots)
 """
-PAUSE = 0.1  # seconds between two opens: four readers must not starve the build of the two cores
+PAUSE = 0.1  # seconds between two opens: the readers must not starve the build of the two cores
 
 
 def check(database: str, expected: set[str]) -> tuple[str | None, int]:
