@@ -329,9 +329,11 @@ def run_build(
                 raise_on_error=False,
                 tags={**(tags or {}), KIND_TAG: BUILD_KIND},
             )
-        from pipelines.defs.operations.quarantine import reject_failed_inputs
+        from pipelines.defs.operations.quarantine import quarantine_run
 
-        report.rejected = [f"{r.source}/{r.file}" for r in reject_failed_inputs(paths, result, graph)]
+        report.rejected = [
+            f"{r.source}/{r.file}" for r in quarantine_run(paths, instance, result.run_id, graph)
+        ]
         ok = (
             result.success
             and not report.failures

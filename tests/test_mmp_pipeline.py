@@ -194,3 +194,63 @@ def test_a_good_file_imported_with_a_failing_one_is_not_set_aside(paths, mmp_fix
         )
     }
     assert good_snapshot.name in files and bad_snapshot.name not in files
+
+
+def test_a_run_launched_outside_the_command_line_is_quarantined_by_the_sensor(
+    paths, mmp_fixture, tmp_path
+) -> None:  # noqa: ANN001
+    """The UI's "Materialize all" (or the automation sensor) launches the asset job itself, with no command line
+    around it: the run failure sensor `quarantine_failed_inputs` marks rejected the new file behind its failed
+    blocking check, as `migration-evidence build` does at the end of its own run."""
+    import dagster as dg
+
+    from pipelines.definitions import build_job, defs
+    from pipelines.defs.operations.sensors import quarantine_sensor
+    from pipelines.lib.raw_store import list_snapshots
+    from pipelines.lib.warehouse import Warehouse
+    from pipelines.runner import _buildable
+
+    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
+    assert build(paths)[0]
+    text = (
+        mmp_fixture("export_2025.csv")
+        .read_text()
+        .replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001")
+    )
+    dup = tmp_path / "dup.csv"
+    dup.write_text(text)
+    bad = land_mmp(paths, dup, accessed="2025-06-01")
+    instance = dg.DagsterInstance.ephemeral()
+    config = {"data_dir": str(paths.data_dir), "reports_dir": str(paths.reports_dir), "static_images": False}
+    result = build_job().execute_in_process(
+        asset_selection=sorted(
+            _buildable(defs.resolve_asset_graph(), paths), key=lambda k: k.to_user_string()
+        ),
+        run_config={"resources": {"warehouse": {"config": config}}},
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
+    status = {
+        s.name: s.provenance["status"]
+        for s in list_snapshots(paths.raw_dir, "iom_mmp", include_rejected=True)
+    }
+    assert status[bad.name] == "accepted"  # nothing but the sensor marks it
+    context = dg.build_run_status_sensor_context(
+        sensor_name="quarantine_failed_inputs",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=failure,
+        repository_def=defs.get_repository_def(),
+        resources={"warehouse": Warehouse(data_dir="/nonexistent")},  # the run's own data directory wins
+    ).for_run_failure()
+    quarantine_sensor(context)
+    status = {
+        s.name: s.provenance["status"]
+        for s in list_snapshots(paths.raw_dir, "iom_mmp", include_rejected=True)
+    }
+    assert status[bad.name] == "rejected"
+    assert status[[n for n in status if n != bad.name][0]] == "accepted"
+    ok, _ = build(paths)
+    assert ok

@@ -52,9 +52,14 @@ def test_the_code_location_has_the_refresh_jobs_schedules_and_a_sensor_per_sourc
     assert {s.name for s in defs.sensors} == {f"{source}_new_vintage" for source in registry()} | {
         "build_after_refresh",
         "default_automation_condition_sensor",
+        "quarantine_failed_inputs",
     }
+    # nothing starts work on its own until switched on in the UI; the quarantine sensor only reacts to a failed
+    # run (marks the new files behind its failed blocking checks rejected), so a UI build quarantines as the
+    # command line's does
     for automation in [*defs.schedules, *defs.sensors]:
-        assert automation.default_status.value == "STOPPED", automation.name
+        expected = "RUNNING" if automation.name == "quarantine_failed_inputs" else "STOPPED"
+        assert automation.default_status.value == expected, automation.name
     assert defs.resolve_job_def("refresh_and_build").executor_def is dg.in_process_executor
 
 

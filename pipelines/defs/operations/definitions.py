@@ -9,6 +9,7 @@ from pipelines.defs.operations.sensors import (
     automation_sensor,
     build_after_refresh_sensor,
     new_vintage_sensor,
+    quarantine_sensor,
 )
 from pipelines.defs.operations.staleness import RawInput
 from pipelines.lib.sources import registry
@@ -45,5 +46,6 @@ def operations(inputs: list[RawInput]) -> dg.Definitions:
             *(new_vintage_sensor(source) for source in registry()),
             build_after_refresh_sensor(observe),
             automation_sensor,
+            quarantine_sensor,
         ],
     )

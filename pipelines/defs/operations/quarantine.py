@@ -71,15 +71,26 @@ def _failed_expectations(paths: Paths, asset: str, check: str) -> str:
     return "; ".join(parts) or "see the check's result"
 
 
-def reject_failed_inputs(
-    paths: Paths, result: dg.ExecuteInProcessResult, graph: dg.AssetGraph
+def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[dg.AssetCheckEvaluation]:
+    """The blocking (error-severity) check evaluations of run `run_id` that failed, from its event log."""
+    records = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    evaluations = [r.dagster_event.asset_check_evaluation_data for r in records if r.dagster_event]
+    return [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+
+
+def quarantine_run(
+    paths: Paths, instance: dg.DagsterInstance, run_id: str, graph: dg.AssetGraph
 ) -> list[Rejection]:
-    """Marks rejected the new files behind every failed blocking check of `result`; returns what it marked."""
-    failed = [
-        e
-        for e in result.get_asset_check_evaluations()
-        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
-    ]
+    """Marks rejected the new files behind every failed blocking check of run `run_id`, however it was
+    launched (`migration-evidence build`, the UI's "Materialize all", the automation sensor: the build's own
+    code and the `quarantine_failed_inputs` sensor both call this); returns what it marked."""
+    return reject_failed_inputs(paths, failed_blocking_checks(instance, run_id), graph)
+
+
+def reject_failed_inputs(
+    paths: Paths, failed: list[dg.AssetCheckEvaluation], graph: dg.AssetGraph
+) -> list[Rejection]:
+    """Marks rejected the new files behind the failed blocking checks `failed`; returns what it marked."""
     if not failed or not paths.published_db.exists() or not paths.working_db.exists():
         return []
     published = {

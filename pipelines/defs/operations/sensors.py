@@ -90,6 +90,34 @@ def build_after_refresh_sensor(observe_job: object) -> dg.RunStatusSensorDefinit
     return _sensor
 
 
+@dg.run_failure_sensor(
+    name="quarantine_failed_inputs",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "When a build fails a blocking check, however it was launched (the UI's Materialize all, the automation "
+        "sensor, a schedule): marks rejected the new snapshots behind the failed checks, so that the next build "
+        "goes back to the previous good snapshot (`migration-evidence build` does the same at the end of its run)."
+    ),
+)
+def quarantine_sensor(context: dg.RunFailureSensorContext, warehouse: Warehouse) -> None:
+    from pipelines.defs.operations.quarantine import quarantine_run
+
+    run = context.dagster_run
+    # the run's own data directory when its run config names one, else the code location's
+    configured = ((run.run_config or {}).get("resources", {}).get("warehouse", {}) or {}).get("config", {})
+    place = (
+        Warehouse(**{k: v for k, v in configured.items() if k in ("data_dir", "reports_dir")})
+        if configured
+        else warehouse
+    )
+    graph = context.repository_def.asset_graph if context.repository_def else None
+    if graph is None:
+        context.log.warning(f"run {run.run_id}: no asset graph to trace its inputs; nothing marked rejected")
+        return
+    for rejection in quarantine_run(place.paths(), context.instance, run.run_id, graph):
+        context.log.info(f"marked rejected: {rejection.reason}")
+
+
 # Declared so that it is stopped until switched on in the UI, as every other sensor and schedule: with the
 # daemon running it evaluates `staleness.CONDITION` and launches the code location's asset job with what it
 # requests, as `migration-evidence build` does.
