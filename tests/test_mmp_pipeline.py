@@ -147,11 +147,8 @@ def test_a_failing_build_leaves_the_published_database_byte_identical(built, mmp
     assert ok
 
 
-def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
-    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
-    assert build(paths)[0]
-    before = paths.published_db.read_bytes()
-    # duplicate incident id: parses fine, fails the GX suite
+def _duplicate_incident_id(mmp_fixture, tmp_path: Path) -> Path:  # noqa: ANN001
+    """A copy of the fixture with a duplicate incident id: parses fine, fails the GX suite."""
     text = (
         mmp_fixture("export_2025.csv")
         .read_text()
@@ -159,6 +156,15 @@ def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path)
     )
     dup = tmp_path / "dup.csv"
     dup.write_text(text)
+    return dup
+
+
+def test_a_failing_blocking_check_stops_publishing(paths, mmp_fixture, tmp_path) -> None:  # noqa: ANN001
+    land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
+    assert build(paths)[0]
+    before = paths.published_db.read_bytes()
+    # duplicate incident id: parses fine, fails the GX suite
+    dup = _duplicate_incident_id(mmp_fixture, tmp_path)
     land_mmp(paths, dup, accessed="2025-06-01")
     ok, report = build(paths)
     assert not ok
@@ -212,13 +218,7 @@ def test_a_run_launched_outside_the_command_line_is_quarantined_by_the_sensor(
 
     land_mmp(paths, mmp_fixture("export_2025.csv"), accessed="2025-05-05")
     assert build(paths)[0]
-    text = (
-        mmp_fixture("export_2025.csv")
-        .read_text()
-        .replace("2018.MMP00001,2018.MMP00001", "2014.MMP00001,2014.MMP00001")
-    )
-    dup = tmp_path / "dup.csv"
-    dup.write_text(text)
+    dup = _duplicate_incident_id(mmp_fixture, tmp_path)
     bad = land_mmp(paths, dup, accessed="2025-06-01")
     instance = dg.DagsterInstance.ephemeral()
     config = {"data_dir": str(paths.data_dir), "reports_dir": str(paths.reports_dir), "static_images": False}
