@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.defs.eurostat_eipre import read
 from pipelines.defs.eurostat_thb import config as eurostat_codes
-from pipelines.lib import coverage, meta, raw_store, sql
+from pipelines.lib import meta, raw_store, staging
 from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -88,26 +88,20 @@ def _prepare(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> dict[str, 
     return checked
 
 
+def _report(con: duckdb.DuckDBPyConnection) -> dict:
+    flags = dict(con.execute(
+        f"select flag, count(*) from {STAGING_TABLE} where flag is not null and is_preferred group by 1 order by 1"
+    ).fetchall())  # fmt: skip
+    preferred = dict(con.execute(
+        f"select source_file, count(*) from {STAGING_TABLE} where is_preferred group by 1 order by 1"
+    ).fetchall())  # fmt: skip
+    return {"flags_of_preferred_values": flags, "preferred_values_by_response": preferred}
+
+
 def build_observations(warehouse: Warehouse) -> dict:
-    with warehouse.connect() as con:
-        checked = _prepare(con, warehouse)
-        sql.build_table(con, "staging", STAGING)
-        coverage.record(con, STAGING)
-        decisions = dict(con.execute(
-            f"select split_part(note, ':', 1), count(*) from (select unnest(cleaning_notes) as note "
-            f"from {STAGING_TABLE}) group by 1 order by 1"
-        ).fetchall())  # fmt: skip
-        flags = dict(con.execute(
-            f"select flag, count(*) from {STAGING_TABLE} where flag is not null and is_preferred group by 1 order by 1"
-        ).fetchall())  # fmt: skip
-        preferred = dict(con.execute(
-            f"select source_file, count(*) from {STAGING_TABLE} where is_preferred group by 1 order by 1"
-        ).fetchall())  # fmt: skip
-        metadata = table_metadata(con, STAGING_TABLE)
-    return {
-        **metadata,
-        "cleaning_decisions": dg.MetadataValue.json(decisions),
-        "flags_of_preferred_values": dg.MetadataValue.json(flags),
-        "preferred_values_by_response": dg.MetadataValue.json(preferred),
-        "cells_parsed": dg.MetadataValue.json(checked),
-    }
+    return staging.stage(
+        warehouse,
+        STAGING,
+        prepare=lambda con: {"cells_parsed": _prepare(con, warehouse)},
+        report=_report,
+    )

@@ -7,8 +7,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.defs.eurostat_thb import config, read
-from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import cleaning_decisions, table_metadata
+from pipelines.lib import meta, raw_store, staging
+from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -108,27 +108,20 @@ def _prepare(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> dict:
     return checked
 
 
+def _report(con: duckdb.DuckDBPyConnection) -> dict:
+    status = dict(con.execute(
+        f"select value_status, count(*) from {STAGING_TABLE} group by 1 order by 1"
+    ).fetchall())  # fmt: skip
+    flags = dict(con.execute(
+        f"select obs_flag, count(*) from {STAGING_TABLE} where obs_flag is not null group by 1 order by 1"
+    ).fetchall())  # fmt: skip
+    return {"rows_by_value_status": status, "obs_flags": flags}
+
+
 def build_observations(warehouse: Warehouse) -> dict:
-    with warehouse.connect() as con:
-        checked = _prepare(con, warehouse)
-        sql.build_table(con, "staging", "stg_eurostat_thb__observations")
-        coverage.record(con, "stg_eurostat_thb__observations")
-        decisions = cleaning_decisions(con, STAGING_TABLE)
-        status = dict(
-            con.execute(
-                f"select value_status, count(*) from {STAGING_TABLE} group by 1 order by 1"
-            ).fetchall()
-        )
-        flags = dict(
-            con.execute(
-                f"select obs_flag, count(*) from {STAGING_TABLE} where obs_flag is not null group by 1 order by 1"
-            ).fetchall()
-        )
-        metadata = table_metadata(con, STAGING_TABLE)
-    return {
-        **metadata,
-        "cleaning_decisions": dg.MetadataValue.json(decisions),
-        "rows_by_value_status": dg.MetadataValue.json(status),
-        "obs_flags": dg.MetadataValue.json(flags),
-        "cells_parsed": dg.MetadataValue.json(checked),
-    }
+    return staging.stage(
+        warehouse,
+        "stg_eurostat_thb__observations",
+        prepare=lambda con: {"cells_parsed": _prepare(con, warehouse)},
+        report=_report,
+    )

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.defs.frontex_ibc import labels, read
-from pipelines.lib import coverage, meta, raw_store, sql
+from pipelines.lib import meta, raw_store, staging
 from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import rejecting
@@ -99,35 +99,27 @@ from {STAGING_TABLE}
 """
 
 
-def build_detections(warehouse: Warehouse) -> dict:
-    with warehouse.connect() as con:
-        checked = _prepare(con, warehouse)
-        sql.build_table(con, "staging", STAGING)
-        coverage.record(con, STAGING)
-        cursor = con.execute(COUNTS)
-        counts = dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
-        decisions = dict(con.execute(
-            f"select split_part(note, ':', 1), count(*) from (select unnest(cleaning_notes) as note "
-            f"from {STAGING_TABLE}) group by 1 order by 1"
-        ).fetchall())  # fmt: skip
-        routes = [list(r) for r in con.execute(
-            f"select distinct source_file, route_published, route, route_mapping from {STAGING_TABLE} order by 1, 2"
-        ).fetchall()]  # fmt: skip
-        unmapped = [n for (n,) in con.execute(
-            f"select distinct nationality_published from {STAGING_TABLE} where nationality_mapping = 'unmapped' "
-            "order by 1"
-        ).fetchall()]  # fmt: skip
-        preferred = {f: [str(a), str(b), int(n)] for f, a, b, n in con.execute(
-            f"select source_file, min(month), max(month), count(distinct month) from {STAGING_TABLE} "
-            "where is_preferred group by 1 order by 1"
-        ).fetchall()}  # fmt: skip
-        metadata = table_metadata(con, STAGING_TABLE)
+def _report(con: duckdb.DuckDBPyConnection) -> dict:
+    routes = [list(r) for r in con.execute(
+        f"select distinct source_file, route_published, route, route_mapping from {STAGING_TABLE} order by 1, 2"
+    ).fetchall()]  # fmt: skip
+    unmapped = [n for (n,) in con.execute(
+        f"select distinct nationality_published from {STAGING_TABLE} where nationality_mapping = 'unmapped' "
+        "order by 1"
+    ).fetchall()]  # fmt: skip
+    preferred = {f: [str(a), str(b), int(n)] for f, a, b, n in con.execute(
+        f"select source_file, min(month), max(month), count(distinct month) from {STAGING_TABLE} "
+        "where is_preferred group by 1 order by 1"
+    ).fetchall()}  # fmt: skip
     return {
-        **metadata,
-        **{name: dg.MetadataValue.int(int(value)) for name, value in counts.items()},
-        "cleaning_decisions": dg.MetadataValue.json(decisions),
-        "route_labels": dg.MetadataValue.json(routes),
-        "unmapped_nationality_labels": dg.MetadataValue.json(unmapped),
-        "preferred_months_by_workbook": dg.MetadataValue.json(preferred),
-        "cells_parsed": dg.MetadataValue.json(checked),
+        **staging.counts(con, COUNTS),
+        "route_labels": routes,
+        "unmapped_nationality_labels": unmapped,
+        "preferred_months_by_workbook": preferred,
     }
+
+
+def build_detections(warehouse: Warehouse) -> dict:
+    return staging.stage(
+        warehouse, STAGING, prepare=lambda con: {"cells_parsed": _prepare(con, warehouse)}, report=_report
+    )

@@ -5,8 +5,8 @@ import datetime as dt
 import dagster as dg
 
 from pipelines.defs.iom_mmp import read
-from pipelines.lib import meta, raw_store, sql
-from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
+from pipelines.lib import meta, raw_store, staging
+from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.file_dates import date_in_name
 from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import rejecting
@@ -142,10 +142,12 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
     was stated (a live download, `--accessed`), else that last date.
     """
     raw_dir = warehouse.paths().raw_dir
-    with warehouse.connect() as con:
-        files = con.execute(
+    files: list[tuple[str, str]] = []
+
+    def prepare(con) -> dict:  # noqa: ANN001
+        files.extend(con.execute(
             "select layout, file from meta.snapshots_used where raw_table = 'raw.iom_mmp__incidents' order by file"
-        ).fetchall()
+        ).fetchall())  # fmt: skip
         checked = {}
         for layout, file in files:
             with rejecting(raw_store.find_snapshot(raw_dir, read.SOURCE, file)):
@@ -159,32 +161,24 @@ def stg_iom_mmp__incidents(context: dg.AssetExecutionContext, warehouse: Warehou
                 f"create or replace temp table iom_mmp__{table} as "
                 f"select * from read_csv('{path}', header = true, all_varchar = true)"
             )
-        rows = sql.build_table(con, "staging", "stg_iom_mmp__incidents")
+        return {"layout": ", ".join(sorted({layout for layout, _ in files})), "cells_parsed": checked}
+
+    def report(con) -> dict:  # noqa: ANN001
         vintages = record_vintages(con, raw_dir, files)
-        decisions = cleaning_decisions(con, STAGING_TABLE)
-        metadata = table_metadata(con, "staging.stg_iom_mmp__incidents")
+        return {"snapshots": [
+            {"file": v[0], "layout": v[3], "rows": v[4], "covers": f"{v[5]} .. {v[6]}", "vintage": f"{v[7]} ({v[8]})"}
+            for v in vintages
+        ]}  # fmt: skip
+
+    # the coverage of each snapshot is its vintage's (record_vintages), recorded by `report`
+    metadata = staging.stage(
+        warehouse, "stg_iom_mmp__incidents", prepare=prepare, report=report, record_coverage=False
+    )
+    rows = metadata["dagster/row_count"].value
+    decisions = metadata["cleaning_decisions"].value
     context.log.info(f"iom_mmp: {rows} incident records staged from {len(files)} snapshot(s); "
                      f"cleaning decisions: {decisions}")  # fmt: skip
-    return dg.MaterializeResult(
-        metadata={
-            **metadata,
-            "layout": ", ".join(sorted({layout for layout, _ in files})),
-            "cleaning_decisions": dg.MetadataValue.json(decisions),
-            "cells_parsed": dg.MetadataValue.json(checked),
-            "snapshots": dg.MetadataValue.json(
-                [
-                    {
-                        "file": v[0],
-                        "layout": v[3],
-                        "rows": v[4],
-                        "covers": f"{v[5]} .. {v[6]}",
-                        "vintage": f"{v[7]} ({v[8]})",
-                    }
-                    for v in vintages
-                ]  # fmt: skip
-            ),
-        }
-    )
+    return dg.MaterializeResult(metadata=metadata)
 
 
 ASSETS = [one_step(raw_iom_mmp__incidents, stg_iom_mmp__incidents)]

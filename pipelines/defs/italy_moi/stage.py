@@ -9,8 +9,8 @@ import pandas as pd
 from pipelines.defs.italy_moi import read
 from pipelines.defs.italy_moi.docs import TABLES
 from pipelines.defs.italy_moi.source import FILES
-from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
+from pipelines.lib import meta, raw_store, sql, staging
+from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.tabular import rejecting
 from pipelines.lib.warehouse import Warehouse
 
@@ -76,8 +76,8 @@ def build_staging(warehouse: Warehouse, entity: str, table: str, counts_sql: str
     """Checks the raw cells, builds staging.<table> from its SQL file, and returns its metadata: the cleaning
     decisions counted from `cleaning_notes`, plus the figures `counts_sql` (one row) reports."""
     raw_table = FILES[entity][1]
-    qualified = f"staging.{table}"
-    with warehouse.connect() as con:
+
+    def prepare(con: duckdb.DuckDBPyConnection) -> dict:
         file = con.execute(
             "select file from meta.snapshots_used where raw_table = ?", [raw_table]
         ).fetchall()[0][0]
@@ -85,22 +85,11 @@ def build_staging(warehouse: Warehouse, entity: str, table: str, counts_sql: str
         with rejecting(raw_store.find_snapshot(warehouse.paths().raw_dir, SOURCE, file)):
             checked = read.validate_cells(frame, entity, file)
         _prepare(con, entity)
-        sql.build_table(con, "staging", table)
-        coverage.record(con, table)
+        return {"cells_parsed": checked}
+
+    def report(con: duckdb.DuckDBPyConnection) -> dict:
         text, columns = TABLES[table]
-        sql.comment_table(con, qualified, text, columns)
-        decisions = {}
-        if "cleaning_notes" in columns:
-            decisions = cleaning_decisions(con, qualified)
-        counts = {}
-        if counts_sql:
-            cursor = con.execute(counts_sql)
-            names = [d[0] for d in cursor.description]
-            counts = {n: int(v or 0) for n, v in zip(names, cursor.fetchall()[0], strict=True)}
-        metadata = table_metadata(con, qualified)
-    return {
-        **metadata,
-        **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
-        "cleaning_decisions": dg.MetadataValue.json(decisions),
-        "cells_parsed": dg.MetadataValue.json(checked),
-    }
+        sql.comment_table(con, f"staging.{table}", text, columns)
+        return staging.counts(con, counts_sql) if counts_sql else {}
+
+    return staging.stage(warehouse, table, prepare=prepare, report=report)

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.published_figures import read
-from pipelines.lib import coverage, meta, sql
+from pipelines.lib import meta, staging
 from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import rejecting
@@ -51,14 +51,15 @@ def stg_published_figures__figures(warehouse: Warehouse) -> dg.MaterializeResult
     Grain: one row per figure. Judgement calls, listed per row in `cleaning_notes`: a publication date known to
     the month only is taken as the month's first day with `published_precision` 'month'; rows of one figure that
     documents give differently are all kept, `preferred` marks the one used and `choice_note` says why."""
-    with warehouse.connect() as con:
-        sql.build_table(con, "staging", "stg_published_figures__figures")
-        coverage.record(con, "stg_published_figures__figures")
-        metadata = table_metadata(con, "staging.stg_published_figures__figures")
-        series = dict(con.execute(
+
+    def report(con) -> dict:  # noqa: ANN001
+        return {"figures_by_series": dict(con.execute(
             "select series, count(*) from staging.stg_published_figures__figures group by 1 order by 1"
-        ).fetchall())  # fmt: skip
-    return dg.MaterializeResult(metadata={**metadata, "figures_by_series": dg.MetadataValue.json(series)})
+        ).fetchall())}  # fmt: skip
+
+    return dg.MaterializeResult(
+        metadata=staging.stage(warehouse, "stg_published_figures__figures", report=report)
+    )
 
 
 ASSETS = [one_step(raw_published_figures__figures, stg_published_figures__figures)]

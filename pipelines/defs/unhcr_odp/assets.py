@@ -4,8 +4,8 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.defs.unhcr_odp import config, read
-from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import cleaning_decisions, table_metadata
+from pipelines.lib import meta, raw_store, staging
+from pipelines.lib.asset_meta import table_metadata
 from pipelines.lib.steps import asset, one_step
 from pipelines.lib.tabular import SourceFormatError, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -121,14 +121,12 @@ def _refuse_text(con, table: str, columns: list[str], raw_dir) -> None:  # noqa:
 
 
 def _stage(warehouse: Warehouse, raw_table: str, table: str, numeric: list[str]) -> dg.MaterializeResult:
-    with warehouse.connect() as con:
+    def prepare(con) -> dict:  # noqa: ANN001
         _refuse_text(con, raw_table, numeric, warehouse.paths().raw_dir)
         _config_tables(con)
-        sql.build_table(con, "staging", table)
-        coverage.record(con, table)
-        decisions = cleaning_decisions(con, f"staging.{table}")
-        metadata = table_metadata(con, f"staging.{table}")
-    return dg.MaterializeResult(metadata={**metadata, "cleaning_decisions": dg.MetadataValue.json(decisions)})
+        return {}
+
+    return dg.MaterializeResult(metadata=staging.stage(warehouse, table, prepare=prepare))
 
 
 @asset(key=STG_ARRIVALS, deps=[RAW_TIMESERIES], group_name=GROUP, kinds={"duckdb", "sql"})

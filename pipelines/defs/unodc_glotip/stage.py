@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.unodc_glotip import labels, read
-from pipelines.lib import coverage, meta, raw_store, sql
-from pipelines.lib.asset_meta import cleaning_decisions, snapshot_metadata, table_metadata
+from pipelines.lib import meta, raw_store, staging
+from pipelines.lib.asset_meta import snapshot_metadata, table_metadata
 from pipelines.lib.raw_store import Snapshot
 from pipelines.lib.tabular import ROW_COLUMN, rejecting
 from pipelines.lib.warehouse import Warehouse
@@ -165,48 +165,38 @@ from staging.stg_unodc_glotip__records
 
 def build_records(warehouse: Warehouse) -> tuple[dict, dict]:
     """Builds staging.stg_unodc_glotip__records; returns (metadata, counts)."""
-    with warehouse.connect() as con:
-        checked = _prepare_records(con, warehouse.paths().raw_dir)
-        sql.build_table(con, "staging", "stg_unodc_glotip__records")
-        coverage.record(con, "stg_unodc_glotip__records")
-        cursor = con.execute(RECORD_COUNTS)
-        names = [d[0] for d in cursor.description]
-        counts = dict(zip(names, (int(v) for v in cursor.fetchall()[0]), strict=True))
-        mapping = dict(
-            con.execute(
-                "select category_mapping, count(distinct coalesce(category, '')) from staging.stg_unodc_glotip__records "
-                "where release = 'current' and category_mapping is not null group by 1 order by 1"
-            ).fetchall()
-        )
-        unmapped = [
-            label
-            for (label,) in con.execute(
-                "select distinct category from staging.stg_unodc_glotip__records "
-                "where category_mapping = 'unmapped' order by 1"
-            ).fetchall()
-        ]
-        metadata = table_metadata(con, "staging.stg_unodc_glotip__records")
-        metadata.update(_decisions(con, "staging.stg_unodc_glotip__records", "release = 'current'"))
-    metadata.update({name: dg.MetadataValue.int(value) for name, value in counts.items()})
-    metadata["category_labels_by_mapping"] = dg.MetadataValue.json(mapping)
-    metadata["unmapped_category_labels"] = dg.MetadataValue.json(unmapped)
-    metadata["cells_parsed"] = dg.MetadataValue.json(checked)
-    return metadata, {**counts, "unmapped_labels": len(unmapped)}
+    found: dict = {}
 
+    def report(con: duckdb.DuckDBPyConnection) -> dict:
+        counts = staging.counts(con, RECORD_COUNTS)
+        mapping = dict(con.execute(
+            "select category_mapping, count(distinct coalesce(category, '')) from staging.stg_unodc_glotip__records "
+            "where release = 'current' and category_mapping is not null group by 1 order by 1"
+        ).fetchall())  # fmt: skip
+        unmapped = [label for (label,) in con.execute(
+            "select distinct category from staging.stg_unodc_glotip__records "
+            "where category_mapping = 'unmapped' order by 1"
+        ).fetchall()]  # fmt: skip
+        found.update({name: value.value for name, value in counts.items()}, unmapped_labels=len(unmapped))
+        return {**counts, "category_labels_by_mapping": mapping, "unmapped_category_labels": unmapped}
 
-def _decisions(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> dict:
-    return {"cleaning_decisions": dg.MetadataValue.json(cleaning_decisions(con, table, where))}
+    metadata = staging.stage(
+        warehouse,
+        "stg_unodc_glotip__records",
+        prepare=lambda con: {"cells_parsed": _prepare_records(con, warehouse.paths().raw_dir)},
+        report=report,
+        decisions_where="release = 'current'",
+    )
+    return metadata, found
 
 
 def build_values(warehouse: Warehouse, table: str) -> dict:
     """Builds a *_values staging table and returns its metadata, with rows by value status."""
-    qualified = f"staging.{table}"
-    with warehouse.connect() as con:
-        sql.build_table(con, "staging", table)
-        status = dict(
-            con.execute(f"select value_status, count(*) from {qualified} group by 1 order by 1").fetchall()
-        )
-        metadata = table_metadata(con, qualified)
-        metadata.update(_decisions(con, qualified))
-    metadata["rows_by_value_status"] = dg.MetadataValue.json(status)
-    return metadata
+
+    def report(con: duckdb.DuckDBPyConnection) -> dict:
+        return {"rows_by_value_status": dict(con.execute(
+            f"select value_status, count(*) from staging.{table} group by 1 order by 1"
+        ).fetchall())}  # fmt: skip
+
+    # derived from the records table, whose coverage is recorded
+    return staging.stage(warehouse, table, report=report, record_coverage=False)
