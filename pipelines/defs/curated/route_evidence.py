@@ -96,6 +96,45 @@ DOCS = {
             "share_null_reason": "Why share_percent is null (partial year, empty cells); null when published",
         },
     },
+    "departures_by_country_yearly": {
+        "comment": (
+            "One row per published figure of sea arrivals to Italy by country of departure (curated.published_figures, "
+            "series sea_arrivals_italy_by_country_of_departure): UNHCR's shares of the year's arrivals and the Italian "
+            "Ministry of the Interior's counts, each with its citation. A share (share_percent) and a count (persons) "
+            "are different units in different columns and are never added; a figure for part of a year is "
+            "is_partial with the last day it can cover (period_end). Where two documents give one figure "
+            "differently both rows are kept and is_preferred marks the one used. A country or year no document "
+            "reports has no row (not reported, never 0)."
+        ),
+        "columns": {
+            "year": "Calendar year of the period the figure covers",
+            "country_of_departure_iso3": "ISO3 of the country the boats left from",
+            "country_of_departure": "Name of that country (the ISO3 code when the name is not mapped)",
+            "figure_id": "figure_id of the figure in curated.published_figures",
+            "measure": "'share' (share_percent is set) or 'count' (persons is set)",
+            "share_percent": "Percent of the period's sea arrivals to Italy that left from the country; null for a "
+            "count",
+            "persons": "Sea arrivals to Italy that left from the country in the period; null for a share",
+            "unit": "Unit as the document gives it ('percent of sea arrivals to Italy', 'persons', 'persons (about)')",
+            "is_approximate": "True when the document gives the figure as approximate ('about')",
+            "period_start": "First day of the period the figure covers",
+            "period_end": "Last day the figure can cover (for a figure published before its period ended, the "
+            "publication date)",
+            "is_partial": "True when the figure covers part of the year only (to period_end)",
+            "period_label": "The year for a whole year, else 'start to end' dates of the partial period",
+            "is_preferred": "True for the figure the project uses when documents disagree",
+            "choice_note": "Why one document is preferred, when documents disagree; null otherwise",
+            "publisher": "Whose figure it is",
+            "quoted_in": "The page that quotes it, when not the publisher's own; null otherwise",
+            "document_title": "Title of the document the figure was read from",
+            "url": "Address of that document",
+            "published": "Publication date of the document (the month's first day when known to the month only)",
+            "published_precision": "'day' or 'month' (publication date known to the month only)",
+            "read_on": "Date the figure was read from the document (accessed)",
+            "citation": "Citation to show with the figure: publisher, document, address, publication and access dates",
+            "source_file": "Stored snapshot of figures.csv the row comes from",
+        },
+    },
 }
 
 _attempts = curated_table(
@@ -113,5 +152,9 @@ _mix = curated_table(
     DOCS["frontex_nationality_mix_yearly"],
 )  # fmt: skip
 
-ASSETS = [_attempts[0], _proxies[0], _mix[0]]
-CHECKS = [_attempts[1], _proxies[1], _mix[1]]
+_departures = curated_table(
+    "departures_by_country_yearly", [PUBLISHED_FIGURES], ["figure_id"], DOCS["departures_by_country_yearly"],
+)  # fmt: skip
+
+ASSETS = [_attempts[0], _proxies[0], _mix[0], _departures[0]]
+CHECKS = [_attempts[1], _proxies[1], _mix[1], _departures[1]]
