@@ -39,6 +39,10 @@ def rows() -> list[dict[str, str]]:
     for geo, share in (("LBY", 50), ("TUN", 32), ("TUR", 14)):
         found.append(figure(f"departures_2022_{geo}", "sea_arrivals_italy_by_country_of_departure", geo, 2022, share,
                             unit="percent of sea arrivals to Italy", breakdown="country of departure"))  # fmt: skip
+    for geo, count in (("LBY", 45000), ("TUN", 90000)):
+        found.append(figure(f"departures_2023_{geo}", "sea_arrivals_italy_by_country_of_departure", geo, 2023, count,
+                            unit="persons (about)", breakdown="country of departure", is_partial="true",
+                            period_end="2023-11-30", published="2023-11"))  # fmt: skip
     return found
 
 

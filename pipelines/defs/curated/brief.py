@@ -18,7 +18,8 @@ ORDER = [
     "central_med_flows_sankey", "italy_malta_sea_arrivals_monthly", "italy_arrivals_top_nationalities",
     "nexus_arrivals_vs_trafficking_victims", "italy_detected_victims_by_form", "eu_registered_victims_by_citizenship",
     "central_med_dead_missing_monthly", "mmp_source_quality_by_year", "glotip_revisions",
-    "libya_interceptions_returns_yearly", "central_med_mortality_two_denominators", "route_proxy_indicators_yearly",
+    "libya_interceptions_returns_yearly", "departures_by_country_yearly", "dead_missing_by_incident_country_yearly",
+    "central_med_mortality_two_denominators", "route_proxy_indicators_yearly",
 ]  # fmt: skip
 
 

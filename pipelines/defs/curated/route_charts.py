@@ -16,6 +16,7 @@ from pipelines.lib.warehouse import Warehouse
         dg.AssetKey(["curated", "proxy_indicators_yearly"]),
         dg.AssetKey(["curated", "central_med_attempts_yearly"]),
         dg.AssetKey(["curated", "source_snapshots"]),
+        dg.AssetKey(["curated", "departures_by_country_yearly"]),
     ],
     group_name="reports",
     kinds={"plotly"},
@@ -29,6 +30,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         proxies = con.execute("select * from curated.proxy_indicators_yearly").df()
         attempts = con.execute("select * from curated.central_med_attempts_yearly").df()
         snapshots = con.execute("select * from curated.source_snapshots").df()
+        departures_table = con.execute("select * from curated.departures_by_country_yearly").df()
 
     def sources(*names: str) -> object:
         return snapshots[snapshots["source"].isin(names)]
@@ -37,6 +39,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     returns = rf.returns_data(published)
     proxy = rf.proxy_data(proxies)
     mortality = rf.mortality_data(attempts)
+    departures = rf.departures_data(departures_table)
     returns_figures = published[published["figure_id"].isin(returns["figure_id"])]
     charts = [
         Chart("libya_interceptions_returns_yearly", "People intercepted at sea and returned to Libya, by year",
@@ -54,6 +57,13 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
                                   rf.figure_citations(mortality.rename(columns={"intercepted_citation": "citation"}))
                                   + " Interceptions by Tunisia are in no figure used here (Libya only); a gap is a "
                                   "year an input does not cover completely.")),
+        Chart("departures_by_country_yearly", "Sea arrivals to Italy by country of departure, by year",
+              rf.build_departures(departures, sample=sample), departures,
+              figures.caption_for(sources("published_figures"), rf.figure_citations(departures)
+                                  + " Shares (percent of the year's arrivals) and counts (persons) are different "
+                                  "units in separate panels, never added; a hatched bar is a partial period, to the "
+                                  "date shown; 'about' marks an approximate figure. A country or year without a bar "
+                                  "is not reported.")),
     ]  # fmt: skip
     paths = warehouse.paths()
     written = export_charts(

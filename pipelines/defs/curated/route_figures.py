@@ -102,3 +102,51 @@ def build_mortality(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
         title=_title("Central Mediterranean mortality over two denominators (minimum counts)", sample),
     )  # fmt: skip
     return figure
+
+
+DEPARTURE_COLOURS = {"LBY": "#0072B2", "TUN": "#D55E00", "TUR": "#009E73", "DZA": "#CC79A7", "EGY": "#E69F00"}
+
+
+def departures_data(departures: pd.DataFrame) -> pd.DataFrame:
+    """The preferred figures of curated.departures_by_country_yearly, shares and counts in their own columns."""
+    columns = ["year", "country_of_departure_iso3", "country_of_departure", "measure", "share_percent", "persons",
+               "is_approximate", "is_partial", "period_end", "period_label", "publisher", "citation", "figure_id"]  # fmt: skip
+    data = departures.loc[departures["is_preferred"], columns].copy()
+    data = as_counts(data, ["persons"])
+    return data.sort_values(["measure", "year", "country_of_departure_iso3"]).reset_index(drop=True)
+
+
+def build_departures(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Two panels that never share an axis: shares of the year's arrivals (percent) above, counts (persons)
+    below, one bar per country and year; a partial period is hatched and says to which date it runs."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=2, cols=1, vertical_spacing=0.16, subplot_titles=(
+        "Share of the year's sea arrivals to Italy (percent)", "Sea arrivals to Italy (persons)"))  # fmt: skip
+    shown: set[str] = set()
+    for row, (measure, column) in enumerate((("share", "share_percent"), ("count", "persons")), start=1):
+        part = data[data["measure"] == measure]
+        for geo, rows in part.groupby("country_of_departure_iso3", sort=True):
+            labels = [
+                ("about " if a else "") + (f"to {pd.Timestamp(e):%d %b}" if p else "")
+                for a, p, e in zip(
+                    rows["is_approximate"], rows["is_partial"], rows["period_end"], strict=True
+                )
+            ]
+            figure.add_bar(
+                x=rows["year"], y=rows[column].astype(float), name=f"{rows['country_of_departure'].iloc[0]}",
+                legendgroup=geo, showlegend=geo not in shown,
+                text=labels, textposition="outside", row=row, col=1,
+                marker={"color": DEPARTURE_COLOURS.get(geo, "#999999"),
+                        "pattern": {"shape": ["/" if p else "" for p in rows["is_partial"]],
+                                    "fgcolor": "#ffffff", "solidity": 0.45}},
+            )  # fmt: skip
+            shown.add(geo)
+    figure.update_xaxes(dtick=1)
+    figure.update_yaxes(title_text="percent", row=1, col=1)
+    figure.update_yaxes(title_text="people", row=2, col=1)
+    figure.update_layout(
+        template=TEMPLATE, margin=_top_margin(sample), barmode="group", height=640,
+        title=_title("Sea arrivals to Italy by country of departure (shares and counts apart)", sample),
+    )  # fmt: skip
+    return figure
