@@ -128,9 +128,13 @@ def build_departures(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
         part = data[data["measure"] == measure]
         for geo, rows in part.groupby("country_of_departure_iso3", sort=True):
             labels = [
-                ("about " if a else "") + (f"to {pd.Timestamp(e):%d %b}" if p else "")
-                for a, p, e in zip(
-                    rows["is_approximate"], rows["is_partial"], rows["period_end"], strict=True
+                ", ".join(([f"about {v:,.0f}"] if a else []) + ([f"to {pd.Timestamp(e):%d %b}"] if p else []))
+                for v, a, p, e in zip(
+                    rows[column].astype(float),
+                    rows["is_approximate"],
+                    rows["is_partial"],
+                    rows["period_end"],
+                    strict=True,
                 )
             ]
             figure.add_bar(
@@ -147,6 +151,7 @@ def build_departures(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
     figure.update_yaxes(title_text="people", row=2, col=1)
     figure.update_layout(
         template=TEMPLATE, margin=_top_margin(sample), barmode="group", height=640,
+        legend={"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "yanchor": "top"},
         title=_title("Sea arrivals to Italy by country of departure (shares and counts apart)", sample),
     )  # fmt: skip
     return figure
