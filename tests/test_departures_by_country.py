@@ -36,7 +36,22 @@ def test_departures_table_keeps_shares_and_counts_apart(sample_paths) -> None:  
                  "persons, is_partial, period_end, period_label, is_preferred, citation, url, published, read_on "
                  "from curated.departures_by_country_yearly")  # fmt: skip
     assert sorted(r[0] for r in rows) == sorted(expected)
-    for fid, year, geo, measure, share, persons, partial, end, label, preferred, citation, url, published, read in rows:
+    for (
+        fid,
+        year,
+        geo,
+        measure,
+        share,
+        persons,
+        partial,
+        end,
+        label,
+        preferred,
+        citation,
+        url,
+        published,
+        read,
+    ) in rows:
         source = expected[fid]
         assert (year, geo) == (int(source["period_start"][:4]), source["geo"])
         value = float(source["value"])
@@ -56,7 +71,9 @@ def test_departures_table_keeps_shares_and_counts_apart(sample_paths) -> None:  
 def test_figures_csv_holds_the_readme_departures_with_addresses() -> None:
     with FIGURES_CSV.open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["series"] == SERIES]
-    found = {(r["geo"], int(r["period_start"][:4])): float(r["value"]) for r in rows if r["preferred"] == "true"}
+    found = {
+        (r["geo"], int(r["period_start"][:4])): float(r["value"]) for r in rows if r["preferred"] == "true"
+    }
     assert found == README_DEPARTURES
     for row in rows:
         assert row["url"].startswith("https://") and row["published"] and row["read_on"]
@@ -82,7 +99,9 @@ def test_route_chart_static_images_carry_their_citation(sample_paths, chart: str
     folder = sample_paths.charts_dir / chart
     png, svg = (folder / f"{chart}.png").read_bytes(), (folder / f"{chart}.svg").read_text(encoding="utf-8")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
-    assert svg.lstrip().startswith("<svg") and len(svg) > 5_000 and svg.count("<path") + svg.count("<rect") > 5
+    assert (
+        svg.lstrip().startswith("<svg") and len(svg) > 5_000 and svg.count("<path") + svg.count("<rect") > 5
+    )
     caption = (folder / f"{chart}.caption.txt").read_text(encoding="utf-8")
     assert "example.org/sample/" in caption and "Sample publisher" in caption
     fragment = html.unescape((folder / f"{chart}.fragment.html").read_text(encoding="utf-8"))
