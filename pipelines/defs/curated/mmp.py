@@ -114,6 +114,38 @@ DOCS: dict[str, dict] = {
             "partial_months_fed": "Months it feeds that it covers only partly",
         },
     },
+    "dead_missing_by_incident_country_yearly": {
+        "comment": (
+            "One row per incident year, country of incident (or the waters off it) and method, over IOM Missing "
+            "Migrants incidents on the Central Mediterranean route (curated.mmp_incidents): dead and missing and "
+            "incidents. method says how the country was found: 'reported country' (the snapshot's Country of "
+            "Incident, where the vintage has that column), 'nearest coast from coordinates' (for a vintage without "
+            "it: the country shape of the vendored world_50m topojson, Natural Earth 1:50m, nearest to the "
+            "incident's coordinates, or containing them; islands absent at that scale, such as Lampedusa, are not "
+            "found, so an incident off Lampedusa goes to the nearest coast drawn), or null with country 'unknown' "
+            "when neither is available: those incidents are counted, not dropped. Shares are published only for a "
+            "year Missing Migrants snapshots cover completely. " + MMP_CAVEAT
+        ),
+        "columns": {
+            "year": "Incident year; null for incidents with no year",
+            "country": "Country of incident as the snapshot names it, or the nearest coast's country name, or "
+            "'unknown' when there is neither a country nor coordinates",
+            "country_iso3": "ISO3 of country; null for 'unknown' or a name that maps to no single country",
+            "method": "'reported country', 'nearest coast from coordinates', or null when neither was possible",
+            "incidents": "Incidents of the route in the year attributed to the country by the method",
+            "dead_and_missing": "Their dead and missing (IOM minimum estimates); null when none of them reports a "
+            "number",
+            "route_dead_and_missing": "Dead and missing on the Central Mediterranean route in the year, all "
+            "countries and methods (the denominator of share_percent)",
+            "share_percent": "dead_and_missing / route_dead_and_missing x 100, only for a year the Missing Migrants "
+            "snapshots cover completely (is_complete); else null",
+            "is_complete": "True when the snapshots cover every day of the year (curated.mmp_coverage_monthly)",
+            "covered_to": "Last date the snapshots cover in the year; null when none covers it",
+            "max_coast_km": "For the nearest-coast method, the largest distance (km) from an incident to the coast "
+            "it was attributed to; null for the other methods",
+            "source_files": "Stored Missing Migrants snapshots the incidents come from",
+        },
+    },
 }
 
 COVERAGE = dg.AssetKey(["curated", "mmp_coverage_monthly"])
@@ -134,5 +166,47 @@ _deaths = curated_table(
     "where year is null or month is null",
 )
 
-ASSETS = [_coverage[0], _vintages[0], _incidents[0], _deaths[0]]
-CHECKS = [_coverage[1], _vintages[1], _incidents[1], _deaths[1]]
+
+def _incident_places(con) -> None:  # noqa: ANN001
+    """Temporary tables for curated.dead_missing_by_incident_country_yearly: the ISO3 of each Country of Incident
+    name, and the nearest coast of each distinct pair of coordinates of a route incident without that name."""
+    import pandas as pd
+
+    from pipelines.lib.country_names import library_match
+    from pipelines.lib.nearest_coast import nearest_coast
+
+    names = [r[0] for r in con.execute(
+        "select distinct country_of_incident from curated.mmp_incidents "
+        "where route = 'Central Mediterranean' and country_of_incident is not null").fetchall()]  # fmt: skip
+    named = pd.DataFrame({"country_of_incident": names, "name_iso3": [library_match(n) for n in names]},
+                         columns=["country_of_incident", "name_iso3"])  # fmt: skip
+    points = con.execute(
+        "select distinct lat, lon from curated.mmp_incidents where route = 'Central Mediterranean' "
+        "and country_of_incident is null and lat is not null and lon is not null").fetchall()  # fmt: skip
+    rows = []
+    for lat, lon in points:
+        found = nearest_coast(lat, lon)
+        if found is not None:
+            rows.append((lat, lon, found[0], COAST_NAMES.get(found[0], found[0]), found[1]))
+    places = pd.DataFrame(rows, columns=["lat", "lon", "coast_iso3", "coast_name", "coast_km"])
+    places = places.astype({"lat": "float64", "lon": "float64", "coast_km": "float64"})
+    con.register("incident_places_frame", places)
+    con.register("incident_country_names_frame", named)
+    con.execute("create or replace temp table incident_places as select * from incident_places_frame")
+    con.execute(
+        "create or replace temp table incident_country_names as select * from incident_country_names_frame"
+    )
+    con.unregister("incident_places_frame")
+    con.unregister("incident_country_names_frame")
+
+
+COAST_NAMES = {"LBY": "Libya", "TUN": "Tunisia", "ITA": "Italy", "MLT": "Malta", "GRC": "Greece", "DZA": "Algeria",
+               "EGY": "Egypt", "TUR": "Türkiye"}  # fmt: skip
+
+_by_country = curated_table(
+    "dead_missing_by_incident_country_yearly", [MMP_INCIDENTS, COVERAGE], ["year", "country", "method"],
+    DOCS["dead_missing_by_incident_country_yearly"], setup=_incident_places,
+)  # fmt: skip
+
+ASSETS = [_coverage[0], _vintages[0], _incidents[0], _deaths[0], _by_country[0]]
+CHECKS = [_coverage[1], _vintages[1], _incidents[1], _deaths[1], _by_country[1]]

@@ -17,6 +17,7 @@ from pipelines.lib.warehouse import Warehouse
         dg.AssetKey(["curated", "central_med_attempts_yearly"]),
         dg.AssetKey(["curated", "source_snapshots"]),
         dg.AssetKey(["curated", "departures_by_country_yearly"]),
+        dg.AssetKey(["curated", "dead_missing_by_incident_country_yearly"]),
     ],
     group_name="reports",
     kinds={"plotly"},
@@ -31,6 +32,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         attempts = con.execute("select * from curated.central_med_attempts_yearly").df()
         snapshots = con.execute("select * from curated.source_snapshots").df()
         departures_table = con.execute("select * from curated.departures_by_country_yearly").df()
+        by_country = con.execute("select * from curated.dead_missing_by_incident_country_yearly").df()
 
     def sources(*names: str) -> object:
         return snapshots[snapshots["source"].isin(names)]
@@ -40,6 +42,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     proxy = rf.proxy_data(proxies)
     mortality = rf.mortality_data(attempts)
     departures = rf.departures_data(departures_table)
+    incident_country = rf.incident_country_data(by_country)
     returns_figures = published[published["figure_id"].isin(returns["figure_id"])]
     charts = [
         Chart("libya_interceptions_returns_yearly", "People intercepted at sea and returned to Libya, by year",
@@ -64,6 +67,13 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
                                   "units in separate panels, never added; a hatched bar is a partial period, to the "
                                   "date shown; 'about' marks an approximate figure. A country or year without a bar "
                                   "is not reported.")),
+        Chart("dead_missing_by_incident_country_yearly", "Central Mediterranean dead and missing by country of incident",
+              rf.build_incident_country(incident_country, sample=sample), incident_country,
+              figures.caption_for(sources("iom_mmp"), "Country of incident as IOM reports it; for a snapshot without "
+                                  "that field, the nearest coast to the incident's coordinates (Natural Earth 1:50m "
+                                  "shapes; small islands such as Lampedusa are not drawn at that scale); 'unknown' "
+                                  "when neither is given. Minimum counts. A hatched bar is a year the snapshots "
+                                  "cover only in part.")),
     ]  # fmt: skip
     paths = warehouse.paths()
     written = export_charts(

@@ -155,3 +155,41 @@ def build_departures(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
         title=_title("Sea arrivals to Italy by country of departure (shares and counts apart)", sample),
     )  # fmt: skip
     return figure
+
+
+def incident_country_data(table: pd.DataFrame) -> pd.DataFrame:
+    """Dead and missing by year and country of incident, the methods of attribution summed and named."""
+    data = table[table["year"].notna()].copy()
+    data["method"] = data["method"].fillna("neither (unknown)")
+    grouped = data.groupby(["year", "country"], as_index=False, dropna=False).agg(
+        dead_and_missing=("dead_and_missing", lambda s: s.sum(min_count=1)),
+        incidents=("incidents", "sum"),
+        methods=("method", lambda s: "; ".join(sorted(set(s)))),
+        route_dead_and_missing=("route_dead_and_missing", "first"),
+        is_complete=("is_complete", "first"),
+        covered_to=("covered_to", "first"),
+    )
+    grouped["year"] = grouped["year"].astype(int)
+    return as_counts(grouped, ["dead_and_missing", "route_dead_and_missing"]).sort_values(["year", "country"])
+
+
+def build_incident_country(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Stacked bars of dead and missing by country of incident and year; a partly covered year is hatched."""
+    colours = {"Libya": "#0072B2", "Tunisia": "#D55E00", "Italy": "#009E73", "Malta": "#CC79A7",
+               "Greece": "#56B4E9", "Algeria": "#E69F00", "Egypt": "#F0E442", "unknown": "#999999"}  # fmt: skip
+    totals = data.groupby("country")["dead_and_missing"].sum().sort_values(ascending=False)
+    figure = go.Figure()
+    for country in totals.index:
+        part = data[data["country"] == country]
+        figure.add_bar(
+            x=part["year"], y=part["dead_and_missing"].astype(float), name=country,
+            marker={"color": colours.get(country, "#666666"),
+                    "pattern": {"shape": ["" if c else "/" for c in part["is_complete"]], "fgcolor": "#ffffff",
+                                "solidity": 0.45}},
+            customdata=part["methods"], hovertemplate="%{x}: %{y:,.0f} (%{customdata})<extra>" + country + "</extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        template=TEMPLATE, margin=_top_margin(sample), barmode="stack", xaxis={"dtick": 1}, yaxis_title="dead and missing",
+        title=_title("Central Mediterranean dead and missing by country of incident (IOM Missing Migrants)", sample),
+    )  # fmt: skip
+    return figure
