@@ -192,9 +192,14 @@ def _incident_places(con) -> None:  # noqa: ANN001
     places = places.astype({"lat": "float64", "lon": "float64", "coast_km": "float64"})
     con.register("incident_places_frame", places)
     con.register("incident_country_names_frame", named)
-    con.execute("create or replace temp table incident_places as select * from incident_places_frame")
     con.execute(
-        "create or replace temp table incident_country_names as select * from incident_country_names_frame"
+        "create or replace temp table incident_places as select cast(lat as double) as lat, cast(lon as double) as lon, "
+        "cast(coast_iso3 as varchar) as coast_iso3, cast(coast_name as varchar) as coast_name, "
+        "cast(coast_km as double) as coast_km from incident_places_frame"
+    )
+    con.execute(
+        "create or replace temp table incident_country_names as select cast(country_of_incident as varchar) as "
+        "country_of_incident, cast(name_iso3 as varchar) as name_iso3 from incident_country_names_frame"
     )
     con.unregister("incident_places_frame")
     con.unregister("incident_country_names_frame")
