@@ -3,7 +3,11 @@ Natural Earth 1:50m) lies closest to a point, by distance to its boundary, or th
 
 Distances are great-circle approximations (equirectangular, longitude scaled by the cosine of the latitude), in km;
 good to a few km at the scale of the Mediterranean, which is all the attribution needs. A point farther than
-`max_km` from every shape is not attributed (None)."""
+`max_km` from every shape is not attributed (None).
+
+Islands the 1:50m shapes leave out but where many incidents on the route happen (Lampedusa and the other Pelagie
+Islands, Italy's, nearer Tunisia's coast than Sicily's) are added from `islands.csv` as discs (centre, radius):
+without them an incident off Lampedusa would be attributed to Tunisia."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 WORLD = Path(__file__).resolve().parents[2] / "vendor" / "topojson" / "world_50m.json"
+ISLANDS = Path(__file__).with_name("islands.csv")
 KM_PER_DEGREE = 111.195
 
 
@@ -82,6 +87,25 @@ def _distance_km(lon: float, lat: float, segments: np.ndarray) -> float:
     return float(np.sqrt((px * px + py * py).min()) * KM_PER_DEGREE)
 
 
+@cache
+def islands(path: Path = ISLANDS) -> tuple[tuple[str, float, float, float], ...]:
+    """(ISO3, lat, lon, radius km) of each island of islands.csv."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            (row["iso3"], float(row["lat"]), float(row["lon"]), float(row["radius_km"]))
+            for row in csv.DictReader(handle)
+        )
+
+
+def _island_km(lat: float, lon: float, island: tuple[str, float, float, float]) -> float:
+    _iso3, centre_lat, centre_lon, radius = island
+    k = np.cos(np.radians((lat + centre_lat) / 2))
+    distance = float(np.hypot((lon - centre_lon) * k, lat - centre_lat) * KM_PER_DEGREE)
+    return max(0.0, distance - radius)
+
+
 def nearest_coast(lat: float, lon: float, *, max_km: float = 500.0) -> tuple[str, float] | None:
     """(ISO3, distance in km) of the nearest country shape to the point; distance 0 when the point lies inside
     one. None when no shape lies within max_km."""
@@ -98,4 +122,8 @@ def nearest_coast(lat: float, lon: float, *, max_km: float = 500.0) -> tuple[str
         distance = _distance_km(lon, lat, shape.segments)
         if distance <= max_km and (best is None or distance < best[1]):
             best = (shape.iso3, distance)
+    for island in islands():
+        distance = _island_km(lat, lon, island)
+        if distance <= max_km and (best is None or distance < best[1]):
+            best = (island[0], distance)
     return best

@@ -121,8 +121,8 @@ DOCS: dict[str, dict] = {
             "incidents. method says how the country was found: 'reported country' (the snapshot's Country of "
             "Incident, where the vintage has that column), 'nearest coast from coordinates' (for a vintage without "
             "it: the country shape of the vendored world_50m topojson, Natural Earth 1:50m, nearest to the "
-            "incident's coordinates, or containing them; islands absent at that scale, such as Lampedusa, are not "
-            "found, so an incident off Lampedusa goes to the nearest coast drawn), or null with country 'unknown' "
+            "incident's coordinates, or containing them, plus the Pelagie Islands (Lampedusa, Linosa, Lampione: "
+            "Italy), absent at that scale, from pipelines/lib/islands.csv), or null with country 'unknown' "
             "when neither is available: those incidents are counted, not dropped. Shares are published only for a "
             "year Missing Migrants snapshots cover completely. " + MMP_CAVEAT
         ),

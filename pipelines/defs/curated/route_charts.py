@@ -71,7 +71,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
               rf.build_incident_country(incident_country, sample=sample), incident_country,
               figures.caption_for(sources("iom_mmp"), "Country of incident as IOM reports it; for a snapshot without "
                                   "that field, the nearest coast to the incident's coordinates (Natural Earth 1:50m "
-                                  "shapes; small islands such as Lampedusa are not drawn at that scale); 'unknown' "
+                                  "shapes, plus Lampedusa, Linosa and Lampione, absent at that scale); 'unknown' "
                                   "when neither is given. Minimum counts. A hatched bar is a year the snapshots "
                                   "cover only in part.")),
     ]  # fmt: skip
