@@ -18,6 +18,8 @@ TABLES = [
     "mmp_incidents",
     "source_snapshots",
 ]
+# Interceptions and returns to Libya for the Sankey: built when the project's published figures are imported.
+ATTEMPTS = "central_med_attempts_yearly"
 # Only what the source-quality chart reads of the incidents (1.9 million rows at scale).
 COLUMNS = {"mmp_incidents": "year, source_quality"}
 
@@ -39,7 +41,7 @@ def latest_year_with_arrivals(yearly: pd.DataFrame) -> int | None:
 
 @dg.asset(
     key=["reports", "evidence_charts"],
-    deps=[dg.AssetKey(["curated", t]) for t in TABLES],
+    deps=[dg.AssetKey(["curated", t]) for t in [*TABLES, ATTEMPTS]],
     group_name="reports",
     kinds={"plotly"},
 )
@@ -50,6 +52,11 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     with warehouse.connect() as con:
         frames = {t: con.execute(f"select {COLUMNS.get(t, '*')} from curated.{t}").df() for t in TABLES}
         frames["source_snapshots"] = snapshots_in_use(con)
+        has_attempts = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
+            "and database_name = current_database()", [ATTEMPTS]
+        ).fetchall()[0][0]  # fmt: skip
+        attempts = con.execute(f"select * from curated.{ATTEMPTS}").df() if has_attempts else None
     snapshots = frames["source_snapshots"]
     sample = bool(snapshots["sample"].any())
     arrivals_and_deaths = snapshots[snapshots["source"].isin(["iom_mmp", "unhcr_odp", "italy_moi"])
@@ -76,16 +83,26 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         f"{formula} {ef.denominator_note(mortality)} {ef.partial_years_note(mortality)}".strip(),
     )
     flows = (
-        ef.flows_data(frames["arrivals_by_nationality"], frames["sea_arrivals_yearly"], yearly, year)
+        ef.flows_data(frames["arrivals_by_nationality"], frames["sea_arrivals_yearly"], yearly, year,
+                      attempts_yearly=attempts)
         if year is not None
-        else pd.DataFrame(columns=["from", "to", "people", "year", "nationality_source", "malta"])
-    )
+        else pd.DataFrame(columns=["from", "to", "people", "year", "nationality_source", "malta", "interception"])
+    )  # fmt: skip
+    interception = "" if flows.empty else flows["interception"].iloc[0]
+    if interception.startswith("included: "):
+        returned_note = (" Intercepted at sea and returned to Libya: IOM Libya's figure for the year, "
+                         f"{interception.removeprefix('included: ')}; Tunisia's interceptions are not in any "
+                         "figure the project holds.")
+    else:
+        returned_note = (" Interceptions and returns to Libya: "
+                         f"{interception or 'no published figure for the year: left out'} (no flow drawn, never 0).")
     flows_caption = figures.caption_for(
         arrivals_and_deaths,
         "Arrivals to Italy: the year's annual figure (curated.sea_arrivals_yearly); dead and missing: "
         "curated.route_mortality_yearly."
         + ("" if flows.empty or flows["malta"].iloc[0] == "included"
-           else " Malta is not reported for the whole year and is left out: Italy only."),
+           else " Malta is not reported for the whole year and is left out: Italy only.")
+        + returned_note,
     )  # fmt: skip
     quality = ef.source_quality_data(frames["mmp_incidents"])
     quality_caption = figures.caption_for(snapshots[snapshots["source"] == "iom_mmp"])

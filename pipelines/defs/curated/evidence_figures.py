@@ -180,13 +180,17 @@ def flows_data(
     route_yearly: pd.DataFrame,
     year: int,
     top: int = 6,
+    attempts_yearly: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Links of the Sankey for one year: nationality group -> Central Mediterranean -> outcome.
 
     The outcomes are the year's figures of the tables (curated.sea_arrivals_yearly: Italy's annual total;
     curated.route_mortality_yearly: dead and missing); Malta appears only for a year its series covers
     completely (else left out, and `malta` says so). Nationalities are known for arrivals to Italy only; arrivals
-    to Malta and the dead and missing flow from 'Nationality not recorded'."""
+    to Malta and the dead and missing flow from 'Nationality not recorded'. People intercepted at sea and returned
+    to Libya (IOM Libya, curated.central_med_attempts_yearly from curated.published_figures) are an outcome for a
+    year the published figure covers whole, else left out (`interception` says which, with the figure's
+    citation); their nationalities are not recorded either."""
     italy = by_nationality[(by_nationality["destination_iso3"] == "ITA")
                            & (pd.to_datetime(by_nationality["period_start"]).dt.year == year)]  # fmt: skip
     preferred = "italy_moi" if (italy["source"] == "italy_moi").any() else "unhcr_odp"
@@ -208,16 +212,29 @@ def flows_data(
     dead = None if dead is None or pd.isna(dead) else int(dead)
     links = [(str(name), route, int(value)) for name, value in top_groups.items()]
     links.append(("Other nationalities", route, other))
-    unrecorded = (malta or 0) + (dead or 0) + max((italy_total or 0) - int(groups.sum()), 0)
+    returned, interception = None, "no published figure for the year: left out"
+    if attempts_yearly is not None and len(attempts_yearly):
+        row = attempts_yearly[attempts_yearly["year"] == year]
+        if len(row) and pd.notna(row["intercepted_returned_libya"].iloc[0]):
+            if bool(row["intercepted_is_complete"].iloc[0]):
+                returned = int(row["intercepted_returned_libya"].iloc[0])
+                interception = f"included: {row['intercepted_citation'].iloc[0]}"
+            else:
+                covered = row["intercepted_covered_to"].iloc[0]
+                interception = f"published only to {pd.Timestamp(covered):%Y-%m-%d}: left out"
+    unrecorded = (malta or 0) + (dead or 0) + (returned or 0) + max((italy_total or 0) - int(groups.sum()), 0)
     links.append(("Nationality not recorded", route, unrecorded))
     links.append((route, "Arrived in Italy", italy_total))
     if malta is not None:
         links.append((route, "Arrived in Malta", malta))
+    if returned is not None:
+        links.append((route, "Intercepted and returned to Libya", returned))
     links.append((route, "Dead or missing", dead))
     frame = pd.DataFrame(links, columns=["from", "to", "people"])
     frame["year"] = year
     frame["nationality_source"] = preferred
     frame["malta"] = "included" if malta is not None else "not reported for the whole year: left out"
+    frame["interception"] = interception
     frame = frame[frame["people"].notna()]
     frame = frame[frame["people"] > 0].reset_index(drop=True)
     frame["people"] = frame["people"].astype(int)
@@ -245,7 +262,8 @@ def build_flows_sankey(data: pd.DataFrame, *, sample: bool = False, partial_year
     nodes = list(dict.fromkeys([*data["from"], *data["to"]]))
     index = {name: i for i, name in enumerate(nodes)}
     colors = [
-        "#D55E00" if n == "Dead or missing" else "#0072B2" if n.startswith("Arrived") else "#999999"
+        "#D55E00" if n == "Dead or missing" else "#0072B2" if n.startswith("Arrived")
+        else "#E69F00" if n.startswith("Intercepted") else "#999999"
         for n in nodes
     ]
     figure = go.Figure(go.Sankey(
