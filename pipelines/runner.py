@@ -100,14 +100,16 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
     if not missing:
         return None
     # An asset is left out when any input is left out; one that uses whatever was built (source_snapshots,
-    # validation_results, thb_victims, static images, the brief, publish) only when all its inputs are.
+    # validation_results, thb_victims, static images, the brief, publish) only when all its inputs are; inputs
+    # named in its `optional_inputs` metadata (read only when present) never leave it out.
     dropped = set(missing)
     changed = True
     while changed:
         changed = False
         for key in graph.get_all_asset_keys() - dropped:
             node = graph.get(key)
-            parents = set(node.parent_keys) & graph.get_all_asset_keys()
+            optional = {dg.AssetKey.from_user_string(k) for k in (node.metadata or {}).get("optional_inputs", [])}
+            parents = (set(node.parent_keys) & graph.get_all_asset_keys()) - optional
             if not parents:
                 continue
             partial = (node.metadata or {}).get("uses_what_was_built")

@@ -105,6 +105,7 @@ def test_published_database_documents_itself(built) -> None:  # noqa: ANN001
     assert column[0][0].startswith("Line (CSV)")
     parquet = sorted(p.name for p in (built.curated_dir / "parquet").glob("*.parquet"))
     assert parquet == [
+        "dead_missing_by_incident_country_yearly.parquet",
         "deaths_by_route_month.parquet",
         "mmp_coverage_monthly.parquet",
         "mmp_incidents.parquet",

@@ -44,6 +44,7 @@ def latest_year_with_arrivals(yearly: pd.DataFrame) -> int | None:
     deps=[dg.AssetKey(["curated", t]) for t in [*TABLES, ATTEMPTS]],
     group_name="reports",
     kinds={"plotly"},
+    metadata={"optional_inputs": [f"curated/{ATTEMPTS}"]},
 )
 def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Central Mediterranean monthly arrivals and dead and missing; mortality per 1,000 attempted crossings by year,
