@@ -82,6 +82,9 @@ def _build_real_everything(root: Path) -> tuple[Paths, str]:
             ),
         ],  # fmt: skip
         ["unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))],
+        ["frontex_ibc", *(str(p) for p in sorted((shared / "frontex").glob("*.xlsx")))],
+        ["eurostat_eipre", *(str(p) for p in sorted((shared / "eurostat").glob("*.json")))],
+        ["published_figures", str(ROOT / "pipelines" / "defs" / "published_figures" / "figures.csv")],
     ]
     for command in [*(["import", *i] for i in imports), ["build", "--offline", "--no-images"]]:
         done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
@@ -128,7 +131,8 @@ def _shared_build(
 def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
     """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
     ../shared/data imported into one data directory (all Missing Migrants CSV files, the UNHCR manifest, the
-    ministry's three files, both GLOTIP releases) and built with `migration-evidence build --offline --no-images`,
+    ministry's three files, both GLOTIP releases, both Frontex workbooks, both Eurostat migr_eipre responses) and
+    the project's published figures (pipelines/defs/published_figures/figures.csv), built with `migration-evidence build --offline --no-images`,
     as a new user would. Returns the paths and what the build printed. Tests must not build into it again.
     Under pytest-xdist the first worker that needs it builds it, under a file lock, for every worker."""
     return _shared_build("real_everything", _build_real_everything, tmp_path_factory, worker_id)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
-from pipelines.defs.curated import brief_page
+from pipelines.defs.curated import brief_page, route_brief
 from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.defs.curated.key_figures import key_figures, trafficking_figures
 from pipelines.lib.chart_assets import atomic_write
@@ -13,19 +13,23 @@ from pipelines.lib.warehouse import Warehouse
 
 KEY = dg.AssetKey(["reports", "evidence_brief"])
 # Charts in the order the brief shows them; any other chart of the build follows.
+# The route's charts are in the route section, in route_brief.CHARTS's order.
 ORDER = [
     "central_med_arrivals_dead_missing_monthly", "route_mortality_yearly", "central_med_incident_map",
     "central_med_flows_sankey", "italy_malta_sea_arrivals_monthly", "italy_arrivals_top_nationalities",
     "nexus_arrivals_vs_trafficking_victims", "italy_detected_victims_by_form", "eu_registered_victims_by_citizenship",
     "central_med_dead_missing_monthly", "mmp_source_quality_by_year", "glotip_revisions",
-    "libya_interceptions_returns_yearly", "departures_by_country_yearly", "dead_missing_by_incident_country_yearly",
-    "central_med_mortality_two_denominators", "route_proxy_indicators_yearly",
 ]  # fmt: skip
 
 
-def _fragments(charts_dir) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def _fragments(charts_dir, route: bool = False) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """The charts of the build in the brief's order: the route's charts (route=True) or all the others."""
     found = {p.parent.name: p for p in sorted(charts_dir.glob("*/*.fragment.html"))}
-    names = [n for n in ORDER if n in found] + sorted(n for n in found if n not in ORDER)
+    if route:
+        names = [n for n in route_brief.CHARTS if n in found]
+    else:
+        found = {n: p for n, p in found.items() if n not in route_brief.CHARTS}
+        names = [n for n in ORDER if n in found] + sorted(n for n in found if n not in ORDER)
     return names, [found[n].read_text(encoding="utf-8") for n in names]
 
 
@@ -50,6 +54,8 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         figures, year = key_figures(con, snapshots) if _has(con, "central_med_monthly") else ([], None)
         if _has(con, "thb_victims"):
             figures += trafficking_figures(con, snapshots)
+        cited = route_brief.cited_figures(con)
+        route_figures = route_brief.route_figures(con, snapshots, cited)
         dictionary = con.execute(
             "with relations as ("
             "  select table_name as name, comment, 'table' as kind from duckdb_tables()"
@@ -63,12 +69,14 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         ).df()
     sample = bool(snapshots["sample"].any())
     names, fragments = _fragments(paths.charts_dir)
+    route_names, route_fragments = _fragments(paths.charts_dir, route=True)
+    route = brief_page.route_html(figures=route_figures, fragments=route_fragments, cited=cited)
     topojson = sorted(p.name for p in (paths.assets_dir / "topojson").glob("*.js"))
     scripts = ["assets/plotly.min.js", *(f"assets/topojson/{n}" for n in topojson)]
     summary = brief_page.validation_summary(results)
     paths.reports_dir.mkdir(parents=True, exist_ok=True)
     page = brief_page.index_html(figures=figures, fragments=fragments, scripts=scripts, snapshots=snapshots,
-                                 sample=sample, built_at=built_at, checks_summary=summary)  # fmt: skip
+                                 sample=sample, built_at=built_at, checks_summary=summary, route=route)  # fmt: skip
     atomic_write(paths.reports_dir / "index.html", page)
     (paths.reports_dir / "validation").mkdir(parents=True, exist_ok=True)
     atomic_write(
@@ -83,8 +91,10 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(paths.reports_dir / "index.html")),
-            "charts": dg.MetadataValue.json(names),
+            "charts": dg.MetadataValue.json(route_names + names),
             "key_figures": dg.MetadataValue.json(figures),
+            "route_figures": dg.MetadataValue.json(route_figures),
+            "published_figures_cited": len(cited),
             "year": year,
             "sample": sample,
         }

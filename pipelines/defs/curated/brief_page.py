@@ -65,8 +65,52 @@ def key_figures_html(figures: list[dict]) -> str:
     return '<div class="figures">' + "".join(cards) + "</div>"
 
 
+def cited_html(cited: pd.DataFrame) -> str:
+    """The numbered list of published figures: what each is, its value, and the document it was read from, with
+    its address (a link), publication date and the date it was read."""
+    if not len(cited):
+        return "<p>No published figures are built.</p>"
+    items = []
+    for row in cited.itertuples():
+        period = f"{_e(row.period_start)} to {_e(row.period_end)}" + (" (partial)" if row.is_partial else "")
+        quoted = (
+            f", quoted in {_e(row.quoted_in)}" if isinstance(row.quoted_in, str) and row.quoted_in else ""
+        )
+        choice = "" if row.is_preferred else " Not the figure used: another document's is preferred."
+        note = f" {_e(row.choice_note)}" if isinstance(row.choice_note, str) and row.choice_note else ""
+        value = f"{row.value:,.0f}" if float(row.value).is_integer() else f"{row.value:,}"
+        items.append(
+            f'<li id="figure-{_e(row.figure_id)}" value="{int(row.number)}" data-figure-id="{_e(row.figure_id)}">'
+            f"<b>{_e(row.series)}</b> "
+            + " ".join(_e(v) for v in (row.geo_iso3, row.breakdown) if isinstance(v, str) and v)
+            + f", {period}: {_e(value)} {_e(row.unit)}. "
+            f"{_e(row.publisher)}{quoted}, “{_e(row.document_title)}”, "
+            f'<a class="figure-url" href="{_e(row.url)}">{_e(row.url)}</a>, '
+            f'published <span class="published">{_e(row.published)}</span>'
+            + (" (month only)" if row.published_precision == "month" else "")
+            + f', read on <span class="read-on">{_e(row.read_on)}</span>.{choice}{note}</li>'
+        )
+    return '<ol class="published-figures">' + "".join(items) + "</ol>"
+
+
+def route_html(*, figures: list[dict], fragments: list[str], cited: pd.DataFrame) -> str:
+    """The route section: its figures (each citing its sources and the numbers of the published figures it
+    uses), the route's charts, and the numbered published figures."""
+    return (
+        '<section id="route"><h2>The route from Libya</h2>'
+        "<p>Departures, interceptions and returns, deaths by where they happened, the two proxy indicators of "
+        "irregular migration and the nexus on the Frontex basis. Numbers in brackets are the published figures "
+        "listed at the end of this section.</p>"
+        + key_figures_html(figures)
+        + "\n".join(fragments)
+        + "<h3>Published figures cited</h3>"
+        + cited_html(cited)
+        + "</section>"
+    )
+
+
 def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str], snapshots: pd.DataFrame,
-               sample: bool, built_at: str, checks_summary: str) -> str:  # fmt: skip
+               sample: bool, built_at: str, checks_summary: str, route: str = "") -> str:  # fmt: skip
     head = "".join(f'<script src="{escape(s)}"></script>' for s in scripts)
     vintages = _table(
         snapshots,
@@ -80,6 +124,7 @@ def index_html(*, figures: list[dict], fragments: list[str], scripts: list[str],
         + '<a href="validation/index.html">Validation report</a> · <a href="data_dictionary.html">Data dictionary</a>'
         + "</p><h2>Key figures</h2>"
         + key_figures_html(figures)
+        + route
         + "<h2>Charts</h2>"
         + "\n".join(fragments)
         + "<h2>Data vintages used</h2>"

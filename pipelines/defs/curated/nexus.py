@@ -138,5 +138,69 @@ _nexus = curated_table(
     setup=load_explanations,
 )
 
-ASSETS = [_nexus[0]]
-CHECKS = [_nexus[1], nexus_checks.victim_shares_within_total]
+LAGGED_DOC = {
+    "comment": (
+        "One row per nationality, year of detection of trafficking victims in Italy (victims_year: a year UNODC "
+        "GLOTIP gives a citizenship breakdown for Italy) and lag of 0 to 3 years: the nationality's share of the "
+        "victims detected in Italy in victims_year beside its share of Frontex detections of illegal border-crossing "
+        "on the Central Mediterranean route in crossing_year = victims_year - lag_years (the complete Frontex list, "
+        "unknown and unspecified categories included, curated.frontex_nationality_mix_yearly). Nationalities are "
+        "those either publisher lists. Frontex counts detections, not persons, of third-country nationals: "
+        "Italian nationals, detected as victims, are is_national rows with the Frontex columns null. A value not "
+        "published is null with its reason in victims_share_status / frontex_status, never 0. Side by side, never "
+        "divided into each other: a victim detected in a year may have arrived in any year and by any route, and the "
+        "two shares do not say that anyone detected at the border was trafficked."
+    ),
+    "columns": {
+        "victims_year": "Calendar year of the detection of the victims (UNODC GLOTIP data year)",
+        "lag_years": "Years between crossing_year and victims_year: 0 to 3",
+        "crossing_year": "Calendar year of the Frontex detections set beside the victims: victims_year - lag_years",
+        "nationality_key": "ISO3; UNODC's code for the two designations Frontex footnotes (XKX for Kosovo*, PSE for "
+        "Palestine^), so that both publishers' rows meet; or Frontex's category name for a label that is not a "
+        "country (Unknown, Stateless …)",
+        "nationality_iso3": "ISO 3166-1 alpha-3 (UNODC's XKX for Kosovo); null for a Frontex category, a Frontex "
+        "designation or an unmapped label",
+        "nationality": "Frontex's nationality (ISO 3166 name or category); UNODC's citizenship label for one only "
+        "UNODC lists",
+        "nationality_kind": "country, not_a_country, designation or unmapped (Frontex's labels); 'country' for a "
+        "citizenship only UNODC lists",
+        "is_national": "True for Italian nationals: detected victims, never counted by Frontex at the border",
+        "detected_victims_italy": "Victims of this citizenship detected in Italy in victims_year (UNODC, sex and "
+        "age Total); null when suppressed ('<5') or not published (victims_status)",
+        "victims_status": "'reported'; 'suppressed (<5)'; 'not in published list' (UNODC's breakdown of the year "
+        "does not list the citizenship); 'not a citizenship UNODC lists' (a Frontex category such as Unknown)",
+        "share_of_detected_victims_italy": "detected_victims_italy / detected_victims_italy_total "
+        "(curated.nexus_by_nationality); null unless victims_share_status = 'reported'",
+        "victims_share_status": "Why share_of_detected_victims_italy is or is not published "
+        "(curated.nexus_by_nationality.victims_share_status, or victims_status for a nationality UNODC does not list)",
+        "detected_victims_italy_total": "UNODC's national total of victims detected in Italy in victims_year; null "
+        "when not published",
+        "victims_source_file": "Stored GLOTIP release detected_victims_italy comes from; null when UNODC lists no "
+        "figure",
+        "victims_source_row": "Sheet row of detected_victims_italy in that release; null when UNODC lists no figure",
+        "frontex_detections": "Frontex detections of the nationality on the Central Mediterranean route in "
+        "crossing_year (the months covered); null for nationals, a nationality Frontex does not list, or an empty "
+        "cell (frontex_status)",
+        "frontex_share_percent": "frontex_detections / frontex_route_detections x 100 over a complete year; null "
+        "unless frontex_status = 'reported'",
+        "frontex_route_detections": "All Frontex detections on the route in crossing_year, for a complete year; null "
+        "for a partial or uncovered year and for nationals",
+        "frontex_months_covered": "Months of crossing_year the Frontex workbooks cover; null when none",
+        "frontex_status": "'reported'; 'nationals: not counted by Frontex'; 'not reported' (no workbook covers "
+        "crossing_year, or an empty cell); 'not in Frontex list' (the year is covered, the nationality not listed); "
+        "'partial year: N months to YYYY-MM' or 'N empty cell(s) in the year'",
+    },
+}
+
+_lagged = curated_table(
+    "nexus_frontex_lagged",
+    [
+        dg.AssetKey(["curated", t])
+        for t in ("nexus_by_nationality", "thb_victims", "frontex_nationality_mix_yearly")
+    ],
+    ["victims_year", "lag_years", "nationality_key"],
+    LAGGED_DOC,
+)
+
+ASSETS = [_nexus[0], _lagged[0]]
+CHECKS = [_nexus[1], nexus_checks.victim_shares_within_total, _lagged[1]]

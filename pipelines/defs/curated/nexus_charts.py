@@ -4,6 +4,7 @@ GLOTIP releases."""
 import dagster as dg
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from pipelines.defs.curated import figures
 from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
@@ -158,6 +159,152 @@ def build_nexus(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
     return figure
 
 
+LAGGED = "nexus_frontex_lagged"
+LAGGED_COLUMNS = [
+    "victims_year", "lag_years", "crossing_year", "nationality_key", "nationality", "nationality_kind", "is_national",
+    "shown", "frontex_share_percent", "frontex_status", "share_of_detected_victims_italy", "victims_share_status",
+    "frontex_detections", "frontex_route_detections", "detected_victims_italy", "detected_victims_italy_total",
+    "victims_status",
+]  # fmt: skip
+LAG_WORDS = {0: "the same year", 1: "one year earlier", 2: "two years earlier", 3: "three years earlier"}
+
+
+def lagged_data(lagged: pd.DataFrame) -> pd.DataFrame:
+    """Every row of the latest victims year in which at least one nationality has both shares reported at lag 0,
+    for the four lags: the plotted ones (shown: both shares reported, not nationals) and the others with their
+    status, never a share filled in as 0."""
+    both = lagged[
+        (lagged["lag_years"] == 0)
+        & (lagged["frontex_status"] == "reported")
+        & (lagged["victims_share_status"] == "reported")
+    ]
+    if both.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in LAGGED_COLUMNS})
+    year = int(both["victims_year"].max())
+    data = lagged[lagged["victims_year"] == year].copy()
+    data["shown"] = (
+        (data["frontex_status"] == "reported")
+        & (data["victims_share_status"] == "reported")
+        & ~data["is_national"].astype(bool)
+    )
+    data = data.sort_values(["lag_years", "shown", "frontex_share_percent", "detected_victims_italy", "nationality_key"],
+                            ascending=[True, False, False, False, True], na_position="last")  # fmt: skip
+    counts = [
+        "frontex_detections",
+        "frontex_route_detections",
+        "detected_victims_italy",
+        "detected_victims_italy_total",
+    ]
+    return data[LAGGED_COLUMNS].astype({c: "Int64" for c in counts}).reset_index(drop=True)
+
+
+FRONTEX_WORDS = {"not in Frontex list": "not in Frontex's list", "not reported": "no Frontex figure"}
+
+
+def lagged_left_out(part: pd.DataFrame) -> list[tuple[str, int]]:
+    """Why the rows of one lag are not plotted: (reason, count), the largest group first. Only nationalities one
+    publisher or the other gives a figure for are counted (a nationality neither lists is no row at all)."""
+    groups: dict[str, int] = {}
+    for row in part[~part["shown"].astype(bool)].itertuples():
+        frontex = FRONTEX_WORDS.get(row.frontex_status, f"Frontex {row.frontex_status}")
+        if row.is_national:
+            reason = "Italian nationals (victims, not counted by Frontex)"
+        elif row.frontex_status != "reported" and row.victims_share_status != "reported":
+            reason = f"{frontex}, victims {row.victims_share_status}"
+        elif row.frontex_status != "reported":
+            reason = f"victims reported, {frontex}"
+        else:
+            reason = f"in Frontex's list, victims {row.victims_share_status}"
+        groups[reason] = groups.get(reason, 0) + 1
+    return sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+
+
+def lagged_caption_note(data: pd.DataFrame) -> str:
+    note = ("Different definitions, side by side: a share of Frontex detections (detections, not persons, of "
+            "third-country nationals on the Central Mediterranean route, the complete list with unknown and "
+            "unspecified categories) beside a share of the trafficking victims detected in Italy (UNODC) does not "
+            "say that anyone detected at the border was trafficked; a victim detected in a year may have arrived "
+            "in any year and by any route.")  # fmt: skip
+    if data.empty:
+        return note + " No year has both shares reported."
+    year = int(data["victims_year"].iloc[0])
+    total = data["detected_victims_italy_total"].dropna()
+    note += (
+        f" Victim shares: of UNODC's national total of {int(total.iloc[0]):,} victims detected in Italy in {year}."
+        if len(total)
+        else ""
+    )
+    nationals = data[data["is_national"].astype(bool) & (data["lag_years"] == 0)]
+    if len(nationals) and pd.notna(nationals["detected_victims_italy"].iloc[0]):
+        row = nationals.iloc[0]
+        share = row["share_of_detected_victims_italy"]
+        note += (f" Italian nationals: {int(row['detected_victims_italy']):,} detected victims"
+                 + (f" ({share:.1%} of the total)" if pd.notna(share) else "")
+                 + ", reported separately: Frontex does not count nationals.")  # fmt: skip
+    panels, outs = [], {}
+    for lag, part in data.groupby("lag_years", sort=True):
+        route = part["frontex_route_detections"].dropna()
+        crossing = int(part["crossing_year"].iloc[0])
+        panels.append(f"detections in {crossing} ({LAG_WORDS.get(int(lag), f't-{lag}')}"
+                      + (f", {int(route.iloc[0]):,} on the route" if len(route) else ", no complete Frontex year")
+                      + f"): {int(part['shown'].sum())} nationalities plotted")  # fmt: skip
+        outs[crossing] = "; ".join(f"{reason}: {count}" for reason, count in lagged_left_out(part))
+    note += " Panels: " + " | ".join(panels) + "."
+    if len(set(outs.values())) == 1:
+        note += f" Not plotted in each panel: {next(iter(outs.values()))}."
+    else:
+        note += " Not plotted: " + " | ".join(f"{year}: {out}" for year, out in outs.items() if out) + "."
+    return note + " A value not published is never drawn as 0."
+
+
+def build_lagged(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    lags = sorted(int(v) for v in data["lag_years"].dropna().unique()) if len(data) else [0, 1, 2, 3]
+    year = int(data["victims_year"].iloc[0]) if len(data) else None
+    titles = [
+        f"Frontex detections in {year - lag} ({LAG_WORDS.get(lag, f't-{lag}')})" if year else f"lag {lag}"
+        for lag in lags
+    ]
+    figure = make_subplots(
+        rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.14
+    )
+    shown_all = data[data["shown"].astype(bool)] if len(data) else data
+    top = float(max((shown_all["frontex_share_percent"] / 100).max(),
+                    shown_all["share_of_detected_victims_italy"].max(), 0.05)) if len(shown_all) else 1.0  # fmt: skip
+    for i, lag in enumerate(lags):
+        row, col = i // 2 + 1, i % 2 + 1
+        part = shown_all[shown_all["lag_years"] == lag] if len(shown_all) else shown_all
+        figure.add_scatter(x=[0, top], y=[0, top], mode="lines", name="Equal shares", line={"color": "#999999", "dash": "dash"}, hoverinfo="skip",
+                           row=row, col=col)  # fmt: skip
+        figure.add_scatter(
+            x=part["frontex_share_percent"] / 100, y=part["share_of_detected_victims_italy"], mode="markers+text",
+            text=part["nationality_key"], textposition="top center", textfont={"size": 9},
+            name="Both shares reported",
+            marker={"size": 8, "symbol": "circle", "color": "#0072B2", "line": {"width": 0.5, "color": "#333"}},
+            customdata=part[["frontex_detections", "detected_victims_italy"]].to_numpy(dtype="object"),
+            hovertemplate="%{text}: %{x:.1%} of Frontex detections (%{customdata[0]:,}), %{y:.1%} of detected "
+            "victims (%{customdata[1]:,})<extra></extra>", row=row, col=col,
+        )  # fmt: skip
+        figure.update_xaxes(tickformat=".0%", rangemode="tozero", row=row, col=col,
+                            title_text="Share of Frontex detections, Central Mediterranean" if row == 2 else None)  # fmt: skip
+        figure.update_yaxes(tickformat=".0%", rangemode="tozero", row=row, col=col,
+                            title_text="Share of victims detected in Italy" if col == 1 else None)  # fmt: skip
+    figure.update_layout(
+        template=TEMPLATE,
+        title=_title(
+            f"Italy: trafficking victims detected in {year or '(no year)'} and Central Mediterranean border "
+            "detections<br>0 to 3 years earlier, share of each by nationality<br>"
+            "<sup>Victims: UNODC GLOTIP; detections: Frontex (detections, not persons); dashed line: equal shares; "
+            "Italian nationals reported separately</sup>",
+            sample,
+        ),
+        margin=_top_margin(sample),
+        height=HEIGHT,
+        showlegend=False,
+    )
+    figure.update_layout(margin={"t": figure.layout.margin.t + 30})
+    return figure
+
+
 def revisions_data(revisions: pd.DataFrame) -> pd.DataFrame:
     counts = revisions.groupby(["year", "change"]).size().rename("values").reset_index()
     counts["year"] = counts["year"].astype(int)
@@ -185,10 +332,12 @@ def build_revisions(data: pd.DataFrame, releases: str, *, sample: bool = False) 
 @dg.asset(
     key=["reports", "nexus_charts"],
     deps=[
-        dg.AssetKey(["curated", t]) for t in ("nexus_by_nationality", "glotip_revisions", "source_snapshots")
+        dg.AssetKey(["curated", t])
+        for t in ("nexus_by_nationality", "glotip_revisions", "source_snapshots", LAGGED)
     ],
     group_name="reports",
     kinds={"plotly"},
+    metadata={"optional_inputs": [f"curated/{LAGGED}"]},
 )
 def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The nexus (share of arrivals vs share of detected trafficking victims in Italy, by nationality) and the
@@ -197,6 +346,12 @@ def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         nexus = con.execute("select * from curated.nexus_by_nationality").df()
         revisions = con.execute("select * from curated.glotip_revisions").df()
         snapshots = con.execute("select * from curated.source_snapshots").df()
+        has_lagged = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
+            "and database_name = current_database()",
+            [LAGGED],
+        ).fetchall()[0][0]
+        lagged = con.execute(f"select * from curated.{LAGGED}").df() if has_lagged else None
     sample = bool(snapshots["sample"].any())
     used = snapshots[snapshots["source"].isin(["unodc_glotip", "unhcr_odp", "italy_moi"])
                      & ~snapshots["raw_table"].isin(["raw.italy_moi__anagrafica_report"])]  # fmt: skip
@@ -213,6 +368,14 @@ def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
               build_revisions(revisions_frame, releases or "(one release loaded)", sample=sample), revisions_frame,
               figures.caption_for(glotip)),
     ]  # fmt: skip
+    if lagged is not None:  # the Frontex basis, when Frontex is imported
+        lagged_frame = lagged_data(lagged)
+        frontex = snapshots[snapshots["source"].isin(["unodc_glotip", "frontex_ibc"])]
+        charts.insert(0, Chart(
+            "nexus_victims_vs_frontex_detections_lagged",
+            "Share of detected trafficking victims and of Frontex detections, 0 to 3 years earlier",
+            build_lagged(lagged_frame, sample=sample), lagged_frame,
+            figures.caption_for(frontex, lagged_caption_note(lagged_frame))))  # fmt: skip
     paths = warehouse.paths()
     written = export_charts(
         charts, paths.charts_dir, paths.assets_dir, static=warehouse.static_images, defer=True
