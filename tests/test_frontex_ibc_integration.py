@@ -12,10 +12,10 @@ import pytest
 
 from pipelines.defs.frontex_ibc import labels
 from pipelines.settings import Paths
-from tests.build_helpers import cli_build, query
+from tests.build_helpers import query
 from tests.conftest import require_shared
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 NEW, OLD = "Detections_of_IBC_2025-06-03.xlsx", "Detections_of_IBC_2018-07-06.xlsx"
 # Frontex, Central Mediterranean Route by year, as listed in ../shared/data/README.md
@@ -54,11 +54,9 @@ def central_med_by_year(name: str) -> dict[int, int]:
 
 
 @pytest.fixture(scope="module")
-def real_frontex(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    shared = require_shared("frontex")
-    return cli_build(tmp_path_factory.mktemp("frontex_real"), [
-        ["import", "frontex_ibc", str(shared / NEW), str(shared / OLD)], ["build", "--offline", "--no-images"],
-    ])  # fmt: skip
+def real_frontex(real_everything: Paths) -> Paths:
+    """Both workbooks imported with every other real snapshot and built once (tests/conftest.py)."""
+    return real_everything
 
 
 def test_workbooks_agree_with_each_other_and_the_published_figures() -> None:
