@@ -36,7 +36,10 @@ REPORT = BuildReport()
 
 def _failed_details(metadata: dict, limit: int = 5) -> list[str]:
     """One line per failed expectation of a check (from its `failed_expectations` metadata): expectation,
-    column, how many values, a few of them."""
+    column, how many values, a few of them; for a check comparing two snapshots, its `comparison` lines."""
+    comparison = metadata.get("comparison")
+    if comparison is not None:  # a check that compares two snapshots prints the comparison
+        return [str(line)[:300] for line in getattr(comparison, "value", comparison) or []]
     entry = metadata.get("failed_expectations")
     failed = getattr(entry, "value", entry) or []
     lines = []

@@ -46,13 +46,14 @@ class Recorder:
         if "bad_inputs" in self.outcomes:
             by_policy = self.figures.get("bad_inputs_by_policy", {})
             at_import = by_policy.get("import", 0) + by_policy.get("rejected-at-import", 0)
-            rejected = at_import + sum(by_policy.get(p, 0) for p in ("build", "check"))
+            rejected = at_import + sum(by_policy.get(p, 0) for p in ("build", "check", "vintage"))
             kept = sum(by_policy.get(p, 0) for p in ("accepted", "cleaned"))
             failed = self.total("bad_inputs") - self.passed("bad_inputs")
             parts.append(
                 f"{rejected} bad inputs rejected cleanly ({at_import} at import, "
                 f"{by_policy.get('rejected-at-import', 0)} of them stored marked rejected, "
-                f"{by_policy.get('build', 0)} by the build, {by_policy.get('check', 0)} by a blocking check), "
+                f"{by_policy.get('build', 0)} by the build, {by_policy.get('check', 0)} by a blocking check, "
+                f"{by_policy.get('vintage', 0)} by a blocking vintage check), "
                 f"{kept} accepted or cleaned as documented, {failed} not as documented"
                 + (
                     f", {self.total('bad_inputs_gaps')} known gap(s)"

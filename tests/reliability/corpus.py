@@ -11,6 +11,10 @@ Each case states the policy the pipeline follows for it (the table in docs/relia
 - ``rejected-at-import``: the file is stored but marked ``rejected`` at import with the reason (its own dates
   cannot be read: a workbook the xlsx reader cannot open); it is never the newest, and the next build runs
   from the previous good snapshots and publishes the same figures.
+- ``vintage``: the file parses and passes every check of its own, but compared with the snapshot it replaces it is
+  implausible (a blocking vintage check: rows, share suppressed, series that vanish, totals that move or
+  cumulative figures that fall beyond stated limits); nothing is published, the snapshot is marked ``rejected``
+  with the comparison, and ``migration-evidence accept`` is the override.
 - ``accepted``: not an error by design (layouts are recognised by header names, so reordered columns are read
   the same; a UTF-8 BOM and CRLF line ends are read as text); the build succeeds with the same figures.
 - ``cleaned``: a documented cleaning decision (the value is set null, counted in the staging asset's
@@ -41,7 +45,7 @@ class Case:
     id: str
     source: str
     kind: str  # the issue's category: truncated, empty, html, header renamed, ...
-    policy: str  # import | build | check | accepted | cleaned
+    policy: str  # import | rejected-at-import | build | check | vintage | accepted | cleaned
     make: Callable[[], tuple[str, bytes]]  # (original file name, bytes)
     expect: str = ""  # a regular expression the message must match (besides source and file)
     row: bool = False  # the message names a row (or a JSON path)
@@ -240,6 +244,15 @@ def _columns(
     if header:
         out[2] = header
     return out
+
+
+def _glotip_all_suppressed() -> bytes:
+    """The sample's 2025 release, re-dated as a newer release, with every value published as '<5'."""
+    rows = glotip_rows()
+    rows[1][0] = "01/03/2026"
+    for row in rows[3:]:
+        row[11] = "<5"
+    return glotip_xlsx(rows)
 
 
 def real_glotip() -> bytes:
@@ -1074,6 +1087,14 @@ def cases() -> list[Case]:
             r"cannot be read as xlsx \(XmlError.*\(reading its release date\)",
         ),
         Case(
+            "glotip-all-suppressed",
+            "unodc_glotip",
+            "implausible new release (every value '<5')",
+            "vintage",
+            lambda: (GLOTIP, _glotip_all_suppressed()),
+            r"IMPLAUSIBLE: values published as '<5': 100\.0%",
+        ),
+        Case(
             "glotip-fraction",
             "unodc_glotip",
             "count with a fraction (numeric cell)",
@@ -1355,6 +1376,7 @@ OUTCOME = {
     "rejected-at-import": "stored marked rejected at import, never used",
     "build": "build fails, snapshot marked rejected",
     "check": "blocking check fails, nothing published, snapshot marked rejected",
+    "vintage": "blocking vintage check fails, nothing published, snapshot marked rejected with the comparison",
     "accepted": "accepted, same figures",
     "cleaned": "accepted, value set null and noted",
 }
@@ -1376,6 +1398,8 @@ def policy_table() -> str:
         )
         if case.policy == "check":
             where = ["check", "expectation", f"column `{case.column}`", "failing values"]
+        if case.policy == "vintage":
+            where = ["check", "both files", "the comparison against its limit"]
         if case.policy in ("accepted", "cleaned"):
             where = ["—"]
         gap = " **Known gap** (strict xfail until fixed): " + case.gap + "." if case.gap else ""

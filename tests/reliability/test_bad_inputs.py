@@ -100,6 +100,8 @@ def test_bad_input(
                 _failed_reading(case, paths, snapshot, ok, report, good_build)
             elif case.policy == "check":
                 _stopped_by_check(case, paths, snapshot, ok, report, good_build)
+            elif case.policy == "vintage":
+                _stopped_by_vintage(case, paths, snapshot, ok, report, good_build)
             else:
                 _accepted(case, paths, snapshot, ok, report, good_build)
         by_policy = recorder.figures.setdefault("bad_inputs_by_policy", {})
@@ -221,6 +223,24 @@ def _stopped_by_check(case, paths, snapshot, ok, report, good_build) -> None:  #
     )
     assert f"{case.source}/{snapshot.name}" in report.rejected
     assert snapshot.name not in {s.name for s in raw_store.list_snapshots(paths.raw_dir, case.source)}
+    _status_names_the_rejected(paths, case.source, snapshot, failed=True)
+
+
+def _stopped_by_vintage(case, paths, snapshot, ok, report, good_build) -> None:  # noqa: ANN001
+    """A blocking vintage check failed: the comparison printed under it, nothing published, the new file marked
+    rejected with the comparison in its reason, and status naming it."""
+    assert not ok
+    failed = [c for c in report.checks if c["outcome"] == "FAILED (error)"]
+    assert failed and all(f"stg_{case.source}__" in c["check"] for c in failed), report.checks
+    assert any(re.search(case.expect, d) for c in failed for d in c["details"]), failed
+    assert support.file_sha256(paths.published_db) == good_build.published_sha256
+    sidecar = json.loads(Path(f"{snapshot.path}{raw_store.SIDECAR_SUFFIX}").read_text())
+    reason = sidecar["rejection_reason"] or ""
+    assert sidecar["status"] == "rejected" and snapshot.name in reason and re.search(case.expect, reason), (
+        reason
+    )
+    assert "migration-evidence accept" in reason
+    assert f"{case.source}/{snapshot.name}" in report.rejected
     _status_names_the_rejected(paths, case.source, snapshot, failed=True)
 
 

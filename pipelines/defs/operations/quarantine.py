@@ -119,6 +119,8 @@ def reject_failed_inputs(
                 continue
             if not any(source == s and (entity or "all").startswith(prefix) for s, prefix in inputs):
                 continue
+            comparison = (evaluation.metadata or {}).get("comparison")
+            why = why or ("; ".join(comparison.value) if comparison is not None else None)
             why = why or _failed_expectations(paths, asset, evaluation.check_name)
             reason = (
                 f"{source}: {file} failed the blocking check {evaluation.check_name} on {asset}: {why}. "

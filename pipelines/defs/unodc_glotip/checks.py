@@ -127,8 +127,142 @@ def known_labels(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
+# A new release is compared with the one it replaces over the years both cover (country rows, one per key). Beyond
+# any of these limits it is not published: the check blocks, the new file is marked rejected with the comparison,
+# and `migration-evidence accept unodc_glotip FILE` is the override once someone has looked at it.
+PLAUSIBILITY = {
+    "rows_ratio_min": 0.8,  # the new release's rows for those years: at least 80 % of the previous release's
+    "suppressed_share_rise_max": 0.10,  # the share of values published as '<5' rises by at most 10 points
+    "vanished_totals_max": 0.05,  # national totals of detected victims with a value before, none now: at most 5 %
+    "totals_change_max": 0.25,  # the sum of the national totals both releases give moves by at most 25 %
+}
+
+RELEASE_COMPARISON = """
+with r as (
+    select release, source_file, iso3_code, indicator, dimension, sex, age, year, value, is_suppressed
+    from staging.stg_unodc_glotip__records
+    where not is_aggregate and coalesce(is_key_first_row, true)
+),
+-- the years both releases cover (a release may drop early years: said in the comparison, not counted)
+span as (
+    select
+        greatest(min(year) filter (where release = 'previous'), min(year) filter (where release = 'current'))
+            as first_year,
+        least(max(year) filter (where release = 'previous'), max(year) filter (where release = 'current'))
+            as last_year,
+        min(year) filter (where release = 'previous') as previous_first,
+        min(year) filter (where release = 'current') as current_first
+    from r
+),
+o as (select r.* from r, span where r.year between span.first_year and span.last_year),
+counts as (
+    select release, any_value(source_file) as file, count(*) as n, avg(is_suppressed::int) as suppressed
+    from o group by release
+),
+totals as (
+    select * from o
+    where indicator = 'detected victims' and dimension = 'total' and sex = 'Total' and age = 'Total'
+),
+pairs as (
+    select p.iso3_code, p.year, p.value as before, c.value as after
+    from totals as p
+    left join totals as c on c.release = 'current' and c.iso3_code = p.iso3_code and c.year = p.year
+    where p.release = 'previous' and p.value is not null
+)
+select
+    (select file from counts where release = 'previous') as previous_file,
+    (select file from counts where release = 'current') as current_file,
+    (select first_year from span) as first_year,
+    (select last_year from span) as last_year,
+    (select previous_first from span) as previous_first,
+    (select current_first from span) as current_first,
+    (select n from counts where release = 'previous') as previous_rows,
+    (select n from counts where release = 'current') as current_rows,
+    (select suppressed from counts where release = 'previous') as previous_suppressed,
+    (select suppressed from counts where release = 'current') as current_suppressed,
+    count(*) as totals_before,
+    count(*) filter (where after is null) as totals_vanished,
+    sum(before) filter (where after is not null) as sum_before,
+    sum(after) filter (where after is not null) as sum_after,
+    list(iso3_code || ' ' || year order by iso3_code, year) filter (where after is null) as vanished
+from pairs
+"""
+
+
+def compare_releases(con) -> tuple[bool, list[str], dict]:  # noqa: ANN001
+    """(plausible, the comparison in lines, the figures) of the release in use against the one before it."""
+    cursor = con.execute(RELEASE_COMPARISON)
+    names = [d[0] for d in cursor.description]
+    row = dict(zip(names, cursor.fetchall()[0], strict=True))
+    if row["previous_file"] is None:
+        return True, ["no earlier release to compare with"], row
+    limits = PLAUSIBILITY
+    rows_ratio = (row["current_rows"] or 0) / row["previous_rows"]
+    rise = (row["current_suppressed"] or 0) - row["previous_suppressed"]
+    vanished = row["totals_vanished"] / row["totals_before"] if row["totals_before"] else 0.0
+    change = abs(row["sum_after"] / row["sum_before"] - 1) if row["sum_before"] else 0.0
+    tests = [
+        (rows_ratio >= limits["rows_ratio_min"],
+         f"rows for {row['first_year']}-{row['last_year']} (the years both cover): {row['current_rows'] or 0:,} against {row['previous_rows']:,} "
+         f"({rows_ratio:.0%}; at least {limits['rows_ratio_min']:.0%})"),
+        (rise <= limits["suppressed_share_rise_max"],
+         f"values published as '<5': {row['current_suppressed'] or 0:.1%} against {row['previous_suppressed']:.1%} "
+         f"({rise * 100:+.1f} points; at most +{limits['suppressed_share_rise_max'] * 100:.0f})"),
+        (vanished <= limits["vanished_totals_max"],
+         f"national totals of detected victims with a value before and none now: {row['totals_vanished']:,} of "
+         f"{row['totals_before']:,} ({vanished:.1%}; at most {limits['vanished_totals_max']:.0%})"
+         + (f", e.g. {', '.join(row['vanished'][:5])}" if row["totals_vanished"] else "")),
+        (change <= limits["totals_change_max"],
+         f"sum of the national totals both give: {int(row['sum_after'] or 0):,} against {int(row['sum_before'] or 0):,} "
+         f"({change:.1%} apart; at most {limits['totals_change_max']:.0%})"),
+    ]  # fmt: skip
+    lines = [f"{'ok' if ok else 'IMPLAUSIBLE'}: {text}" for ok, text in tests]
+    if (row["current_first"] or 0) > (row["previous_first"] or 0):
+        lines.append(f"note: the release in use starts in {row['current_first']}, the previous one in "
+                     f"{row['previous_first']}; the years before {row['current_first']} are not compared")  # fmt: skip
+    return all(ok for ok, _ in tests), lines, row
+
+
+def _accepted_by_hand(warehouse: Warehouse, stored_name: str | None) -> bool:
+    """True when the stored file was rejected once and put back with `migration-evidence accept`."""
+    from pipelines.lib import raw_store
+
+    if not stored_name:
+        return False
+    try:
+        snapshot = raw_store.find_snapshot(warehouse.paths().raw_dir, "unodc_glotip", stored_name)
+    except raw_store.RawStoreError:
+        return False
+    return bool(snapshot.provenance.get("previous_rejections"))
+
+
+@recorded_check(asset=RECORDS_KEY, name="release_plausible_against_previous")
+def release_plausible_against_previous(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """The release in use against the one it replaces, over the years both cover: row counts, the share of values
+    suppressed ('<5'), national totals that vanish and how far the totals move, each against a stated limit
+    (PLAUSIBILITY). Beyond any, the check blocks and the new file is marked rejected with the comparison;
+    `migration-evidence accept` puts it back once someone has looked, and the check then warns, saying so."""
+    with warehouse.connect() as con:
+        plausible, lines, row = compare_releases(con)
+    where = f"{row['current_file']} against {row['previous_file']}: " if row["previous_file"] else ""
+    accepted = not plausible and _accepted_by_hand(warehouse, row["current_file"])
+    if accepted:  # the documented override: reported at warn severity, and recorded as such
+        where = f"accepted by hand after it was rejected (migration-evidence accept): {where}"
+    return dg.AssetCheckResult(
+        passed=plausible,
+        severity=dg.AssetCheckSeverity.WARN if accepted else dg.AssetCheckSeverity.ERROR,
+        description=where + "; ".join(lines),
+        metadata={
+            "comparison": dg.MetadataValue.json(lines),
+            "limits": dg.MetadataValue.json(PLAUSIBILITY),
+            **({"failed_files": dg.MetadataValue.json([row["current_file"]])} if not plausible else {}),
+        },
+    )
+
+
 CHECKS = [
     gx_records_suite,
+    release_plausible_against_previous,
     gx_country_values_suite,
     gx_subregion_values_suite,
     national_totals_consistent,
