@@ -108,7 +108,9 @@ def available_assets(graph, paths: Paths) -> list[dg.AssetKey] | None:  # noqa: 
         changed = False
         for key in graph.get_all_asset_keys() - dropped:
             node = graph.get(key)
-            optional = {dg.AssetKey.from_user_string(k) for k in (node.metadata or {}).get("optional_inputs", [])}
+            optional = {
+                dg.AssetKey.from_user_string(k) for k in (node.metadata or {}).get("optional_inputs", [])
+            }
             parents = (set(node.parent_keys) & graph.get_all_asset_keys()) - optional
             if not parents:
                 continue

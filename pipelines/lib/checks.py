@@ -87,6 +87,42 @@ class Check:
         )
 
 
+def accepted_by_hand(warehouse: object, source: str, stored_name: str | None) -> bool:
+    """True when the stored file was rejected once and put back with `migration-evidence accept`: a vintage check
+    then reports what it found at warn severity instead of blocking again."""
+    from pipelines.lib import raw_store
+
+    if not stored_name:
+        return False
+    try:
+        snapshot = raw_store.find_snapshot(warehouse.paths().raw_dir, source, stored_name)
+    except raw_store.RawStoreError:
+        return False
+    return bool(snapshot.provenance.get("previous_rejections"))
+
+
+def vintage_result(
+    warehouse: object, source: str, plausible: bool, lines: list[str], row: dict, limits: dict
+) -> dg.AssetCheckResult:
+    """The result of a check comparing the snapshot in use (row['current_file']) with the one it replaces
+    (row['previous_file']): blocking when implausible, naming the new file (failed_files) so that it alone is
+    marked rejected with the comparison; at warn severity, saying so, once it was accepted by hand."""
+    where = f"{row['current_file']} against {row['previous_file']}: " if row.get("previous_file") else ""
+    accepted = not plausible and accepted_by_hand(warehouse, source, row.get("current_file"))
+    if accepted:  # the documented override: reported at warn severity, and recorded as such
+        where = f"accepted by hand after it was rejected (migration-evidence accept): {where}"
+    return dg.AssetCheckResult(
+        passed=plausible,
+        severity=dg.AssetCheckSeverity.WARN if accepted else dg.AssetCheckSeverity.ERROR,
+        description=where + "; ".join(lines),
+        metadata={
+            "comparison": dg.MetadataValue.json(lines),
+            "limits": dg.MetadataValue.json(limits),
+            **({"failed_files": dg.MetadataValue.json([row["current_file"]])} if not plausible else {}),
+        },
+    )
+
+
 def recorded_check(
     *, asset: object, name: str, blocking: bool = True, description: str | None = None
 ) -> Callable[[Callable[..., dg.AssetCheckResult]], Check]:

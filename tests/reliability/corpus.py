@@ -187,6 +187,25 @@ def sample_italy(name: str) -> bytes:
     return sample_files()[name]
 
 
+def _italy_ytd_falls() -> bytes:
+    """The sample nazionalita.csv with one more report, the day after its last, every figure 10."""
+    import datetime as dt
+
+    rows = rows_of(sample_italy(NAZIONALITA))
+    header, body = rows[0], rows[1:]
+    day = header.index("Data_Report")
+    value = next(i for i, name in enumerate(header) if name.lower() in ("valore", "value"))
+    last = max(r[day] for r in body)
+    later = (dt.date.fromisoformat(last[:10]) + dt.timedelta(days=1)).isoformat()
+    extra = []
+    for row in body:
+        if row[day] == last:
+            copy = list(row)
+            copy[day], copy[value] = later + last[10:], "10"
+            extra.append(copy)
+    return csv_bytes([header, *body, *extra])
+
+
 UNHCR_ITALY = "timeseries_month_geo656_group4797_sv11_2014-01_2019-11.json"
 UNHCR_ORIGIN = "origin_month_geo656_sv11_2016-01_2019-10.json"
 
@@ -1019,6 +1038,14 @@ def cases() -> list[Case]:
             _tuple(SBARCHI, _sbarchi_future_report),
             r"ExpectColumnValuesToBeBetween",
             column="report_date_yyyymmdd",
+        ),
+        Case(
+            "italy-ytd-falls",
+            "italy_moi",
+            "implausible new file (a later report whose year-to-date figures are all 10)",
+            "vintage",
+            lambda: (NAZIONALITA, _italy_ytd_falls()),
+            r"IMPLAUSIBLE: year-to-date totals at the latest published report of each year: 1 fall",
         ),
         Case(
             "italy-reordered",

@@ -91,12 +91,16 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     )  # fmt: skip
     interception = "" if flows.empty else flows["interception"].iloc[0]
     if interception.startswith("included: "):
-        returned_note = (" Intercepted at sea and returned to Libya: IOM Libya's figure for the year, "
-                         f"{interception.removeprefix('included: ')}; Tunisia's interceptions are not in any "
-                         "figure the project holds.")
+        returned_note = (
+            " Intercepted at sea and returned to Libya: IOM Libya's figure for the year, "
+            f"{interception.removeprefix('included: ')}; Tunisia's interceptions are not in any "
+            "figure the project holds."
+        )
     else:
-        returned_note = (" Interceptions and returns to Libya: "
-                         f"{interception or 'no published figure for the year: left out'} (no flow drawn, never 0).")
+        returned_note = (
+            " Interceptions and returns to Libya: "
+            f"{interception or 'no published figure for the year: left out'} (no flow drawn, never 0)."
+        )
     flows_caption = figures.caption_for(
         arrivals_and_deaths,
         "Arrivals to Italy: the year's annual figure (curated.sea_arrivals_yearly); dead and missing: "

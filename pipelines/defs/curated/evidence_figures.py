@@ -262,8 +262,13 @@ def build_flows_sankey(data: pd.DataFrame, *, sample: bool = False, partial_year
     nodes = list(dict.fromkeys([*data["from"], *data["to"]]))
     index = {name: i for i, name in enumerate(nodes)}
     colors = [
-        "#D55E00" if n == "Dead or missing" else "#0072B2" if n.startswith("Arrived")
-        else "#E69F00" if n.startswith("Intercepted") else "#999999"
+        "#D55E00"
+        if n == "Dead or missing"
+        else "#0072B2"
+        if n.startswith("Arrived")
+        else "#E69F00"
+        if n.startswith("Intercepted")
+        else "#999999"
         for n in nodes
     ]
     figure = go.Figure(go.Sankey(

@@ -11,8 +11,9 @@ from pipelines.defs.italy_moi import expectations as ex
 from pipelines.defs.italy_moi.assets import DAILY_KEY, NATIONALITY_KEY, REPORTS_KEY
 from pipelines.defs.italy_moi.source import FILES
 from pipelines.lib import meta
-from pipelines.lib.checks import recorded_check, validate
+from pipelines.lib.checks import recorded_check, validate, vintage_result
 from pipelines.lib.gx_runner import Expectation, run_suite
+from pipelines.lib.sql import literal
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -130,6 +131,104 @@ def year_to_date_non_decreasing(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
+# A new nazionalita.csv is compared with the one the published database was built from. Beyond any of these limits
+# it is not published: the check blocks, the file is marked rejected with the comparison, and
+# `migration-evidence accept italy_moi FILE` is the override once someone has looked at it.
+YTD_LIMITS = {
+    "report_total_change_max": 0.05,  # a report both files give: its total of all nationalities moves at most 5 %
+    "ytd_fall_max": 0.05,  # a year's year-to-date total at the latest report falls at most 5 % below the published
+    "reports_vanished_max": 0.10,  # at most 10 % of the published reports (of the years both cover) missing now
+}
+
+YTD_COMPARISON = """
+with now as (
+    select report_date, sum(arrivals_ytd) as total, any_value(source_file) as file
+    from staging.stg_italy_moi__arrivals_by_nationality group by 1
+),
+before as (
+    select report_date, sum(arrivals_ytd) as total, any_value(source_file) as file
+    from published.staging.stg_italy_moi__arrivals_by_nationality group by 1
+),
+years as (select distinct year(report_date) as year from now intersect select distinct year(report_date) from before),
+same_report as (
+    select b.report_date, b.total as before, n.total as now
+    from before as b inner join now as n using (report_date)
+),
+-- each year's last published report, and the current file's latest report of that year from that day on
+last_before as (
+    select year(report_date) as year, arg_max(report_date, report_date) as report_date, arg_max(total, report_date) as total
+    from before group by 1
+),
+at_or_after as (
+    select l.year, l.report_date as published_date, l.total as published_total,
+        max(n.report_date) as now_date, arg_max(n.total, n.report_date) as now_total
+    from last_before as l
+    inner join now as n on year(n.report_date) = l.year and n.report_date >= l.report_date
+    group by 1, 2, 3
+)
+select
+    (select any_value(file) from before) as previous_file,
+    (select any_value(file) from now) as current_file,
+    (select count(*) from same_report) as same_reports,
+    (select list(strftime(report_date, '%Y-%m-%d') || ': ' || before || ' → ' || now order by report_date)
+        filter (where abs(now / before - 1) > ?) from same_report where before > 0) as moved,
+    (select list(year || ': ' || published_total || ' at ' || strftime(published_date, '%Y-%m-%d') || ' → '
+        || now_total || ' at ' || strftime(now_date, '%Y-%m-%d') order by year)
+        filter (where now_total < published_total * (1 - ?)) from at_or_after) as fell,
+    (select count(*) from before where year(report_date) in (select year from years)) as reports_before,
+    (select count(*) from before where year(report_date) in (select year from years)
+        and report_date not in (select report_date from now)) as reports_vanished
+"""
+
+
+def compare_with_published(con, published) -> tuple[bool, list[str], dict]:  # noqa: ANN001
+    """(plausible, the comparison in lines, the figures) of the year-to-date figures in use against the published
+    database's; plausible when nothing is published or the same file is."""
+    nothing = (True, ["nothing published to compare with"], {"previous_file": None, "current_file": None})
+    if not published.exists():
+        return nothing
+    con.execute(f"attach if not exists {literal(str(published))} as published (read_only)")
+    if not con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'published' and schema_name = 'staging' "
+        "and table_name = 'stg_italy_moi__arrivals_by_nationality'").fetchall()[0][0]:  # fmt: skip
+        con.execute("detach published")
+        return nothing
+    try:
+        cursor = con.execute(
+            YTD_COMPARISON, [YTD_LIMITS["report_total_change_max"], YTD_LIMITS["ytd_fall_max"]]
+        )
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
+    finally:
+        con.execute("detach published")
+    if row["previous_file"] == row["current_file"]:
+        return True, ["the file in use is the published one"], row
+    moved, fell = row["moved"] or [], row["fell"] or []
+    vanished = row["reports_vanished"] / row["reports_before"] if row["reports_before"] else 0.0
+    limits = YTD_LIMITS
+    tests = [
+        (not fell, f"year-to-date totals at the latest published report of each year: {len(fell)} fall by more than "
+                   f"{limits['ytd_fall_max']:.0%}" + (f" ({'; '.join(fell[:5])})" if fell else "")),
+        (not moved, f"reports both files give ({row['same_reports']:,}): {len(moved)} whose total moves by more than "
+                    f"{limits['report_total_change_max']:.0%}" + (f" ({'; '.join(moved[:5])})" if moved else "")),
+        (vanished <= limits["reports_vanished_max"],
+         f"published reports of the years both cover missing now: {row['reports_vanished']:,} of "
+         f"{row['reports_before']:,} ({vanished:.0%}; at most {limits['reports_vanished_max']:.0%})"),
+    ]  # fmt: skip
+    return all(ok for ok, _ in tests), [f"{'ok' if ok else 'IMPLAUSIBLE'}: {t}" for ok, t in tests], row
+
+
+@recorded_check(asset=NATIONALITY_KEY, name="year_to_date_plausible_against_published")
+def year_to_date_plausible_against_published(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """The ministry's year-to-date figures in use against those of the published database (the file they
+    replace): a year's cumulative total that falls, a report whose total moves, published reports that vanish,
+    each against a stated limit (YTD_LIMITS). Beyond any, the check blocks and the new file is marked rejected
+    with the comparison; `migration-evidence accept` puts it back once someone has looked, and the check then
+    warns, saying so."""
+    with warehouse.connect() as con:
+        plausible, lines, row = compare_with_published(con, warehouse.paths().published_db)
+    return vintage_result(warehouse, "italy_moi", plausible, lines, row, YTD_LIMITS)
+
+
 def _series(name: str) -> str:
     return name if name in ("total", "altre") else "nationality"
 
@@ -140,4 +239,5 @@ CHECKS = [
     gx_reports_suite,
     known_nationalities,
     year_to_date_non_decreasing,
+    year_to_date_plausible_against_published,
 ]

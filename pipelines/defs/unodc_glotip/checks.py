@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines.defs.unodc_glotip import expectations as ex
 from pipelines.defs.unodc_glotip.assets import COUNTRY_KEY, RECORDS_KEY, SUBREGION_KEY
-from pipelines.lib.checks import recorded_check, validate
+from pipelines.lib.checks import recorded_check, validate, vintage_result
 from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
 
@@ -223,19 +223,6 @@ def compare_releases(con) -> tuple[bool, list[str], dict]:  # noqa: ANN001
     return all(ok for ok, _ in tests), lines, row
 
 
-def _accepted_by_hand(warehouse: Warehouse, stored_name: str | None) -> bool:
-    """True when the stored file was rejected once and put back with `migration-evidence accept`."""
-    from pipelines.lib import raw_store
-
-    if not stored_name:
-        return False
-    try:
-        snapshot = raw_store.find_snapshot(warehouse.paths().raw_dir, "unodc_glotip", stored_name)
-    except raw_store.RawStoreError:
-        return False
-    return bool(snapshot.provenance.get("previous_rejections"))
-
-
 @recorded_check(asset=RECORDS_KEY, name="release_plausible_against_previous")
 def release_plausible_against_previous(warehouse: Warehouse) -> dg.AssetCheckResult:
     """The release in use against the one it replaces, over the years both cover: row counts, the share of values
@@ -244,20 +231,7 @@ def release_plausible_against_previous(warehouse: Warehouse) -> dg.AssetCheckRes
     `migration-evidence accept` puts it back once someone has looked, and the check then warns, saying so."""
     with warehouse.connect() as con:
         plausible, lines, row = compare_releases(con)
-    where = f"{row['current_file']} against {row['previous_file']}: " if row["previous_file"] else ""
-    accepted = not plausible and _accepted_by_hand(warehouse, row["current_file"])
-    if accepted:  # the documented override: reported at warn severity, and recorded as such
-        where = f"accepted by hand after it was rejected (migration-evidence accept): {where}"
-    return dg.AssetCheckResult(
-        passed=plausible,
-        severity=dg.AssetCheckSeverity.WARN if accepted else dg.AssetCheckSeverity.ERROR,
-        description=where + "; ".join(lines),
-        metadata={
-            "comparison": dg.MetadataValue.json(lines),
-            "limits": dg.MetadataValue.json(PLAUSIBILITY),
-            **({"failed_files": dg.MetadataValue.json([row["current_file"]])} if not plausible else {}),
-        },
-    )
+    return vintage_result(warehouse, "unodc_glotip", plausible, lines, row, PLAUSIBILITY)
 
 
 CHECKS = [
