@@ -166,3 +166,34 @@ def test_route_charts_render_in_chromium_with_their_citations(real, chart: str, 
     shown = html_lib.unescape(re.sub(r"<[^>]+>", "", dom))
     for figure_id in plotted:
         assert expected[figure_id]["url"] in shown, figure_id
+
+
+def test_nationality_mix_chart_adds_up_to_the_workbook_each_complete_year(real) -> None:  # noqa: ANN001
+    by_label, totals = frontex_central_med()
+    with (real.charts_dir / "frontex_nationality_mix_yearly" / "frontex_nationality_mix_yearly.csv").open(
+        newline="", encoding="utf-8"
+    ) as handle:
+        rows = list(csv.DictReader(handle))
+    years = sorted({int(r["year"]) for r in rows})
+    assert years == list(range(2009, 2025))  # 2025 is partial (to April) and left out, as the caption says
+    for year in years:
+        part = [r for r in rows if int(r["year"]) == year]
+        assert sum(int(r["detections"]) for r in part) == totals[year]
+        assert sum(float(r["share_percent"]) for r in part) == pytest.approx(100, abs=0.06)
+        assert {"every other nationality listed", "unknown or unspecified (Frontex categories)"} <= {
+            r["group"] for r in part
+        }
+        for r in part:  # a named nationality is the workbook's own figure
+            if (year, r["group"]) in by_label:
+                assert int(r["detections"]) == by_label[(year, r["group"])]
+        unknown = next(r for r in part if r["group"].startswith("unknown"))
+        expected = sum(
+            v for (y, label), v in by_label.items()
+            if y == year and label in ("Unknown", "Unspecified sub-Saharan nationals", "Stateless", "Third-country",
+                                         "Not specified", "Other and stateless")
+        )  # fmt: skip
+        assert int(unknown["detections"]) == expected
+    caption = (
+        real.charts_dir / "frontex_nationality_mix_yearly" / "frontex_nationality_mix_yearly.caption.txt"
+    ).read_text()
+    assert "left out: 2025 (partial year: 4 months to 2025-04)" in caption

@@ -12,7 +12,7 @@ from pipelines.defs.curated.citations import cite
 # The route's charts, shown in the route section in this order (the others stay under "Charts").
 CHARTS = [
     "libya_interceptions_returns_yearly", "central_med_mortality_two_denominators", "departures_by_country_yearly",
-    "dead_missing_by_incident_country_yearly", "route_proxy_indicators_yearly",
+    "dead_missing_by_incident_country_yearly", "frontex_nationality_mix_yearly", "route_proxy_indicators_yearly",
     "nexus_victims_vs_frontex_detections_lagged",
 ]  # fmt: skip
 

@@ -18,6 +18,7 @@ from pipelines.lib.warehouse import Warehouse
         dg.AssetKey(["curated", "source_snapshots"]),
         dg.AssetKey(["curated", "departures_by_country_yearly"]),
         dg.AssetKey(["curated", "dead_missing_by_incident_country_yearly"]),
+        dg.AssetKey(["curated", "frontex_nationality_mix_yearly"]),
     ],
     group_name="reports",
     kinds={"plotly"},
@@ -33,6 +34,7 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         snapshots = con.execute("select * from curated.source_snapshots").df()
         departures_table = con.execute("select * from curated.departures_by_country_yearly").df()
         by_country = con.execute("select * from curated.dead_missing_by_incident_country_yearly").df()
+        mix_table = con.execute("select * from curated.frontex_nationality_mix_yearly").df()
 
     def sources(*names: str) -> object:
         return snapshots[snapshots["source"].isin(names)]
@@ -43,6 +45,8 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     mortality = rf.mortality_data(attempts)
     departures = rf.departures_data(departures_table)
     incident_country = rf.incident_country_data(by_country)
+    mix = rf.nationality_mix_data(mix_table)
+    left = rf.partial_years(mix_table)
     returns_figures = published[published["figure_id"].isin(returns["figure_id"])]
     charts = [
         Chart("libya_interceptions_returns_yearly", "People intercepted at sea and returned to Libya, by year",
@@ -74,6 +78,15 @@ def route_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
                                   "shapes, plus Lampedusa, Linosa and Lampione, absent at that scale); 'unknown' "
                                   "when neither is given. Minimum counts. A hatched bar is a year the snapshots "
                                   "cover only in part.")),
+        Chart("frontex_nationality_mix_yearly", "Central Mediterranean detections by nationality, by year (Frontex)",
+              rf.build_nationality_mix(mix, sample=sample), mix,
+              figures.caption_for(sources("frontex_ibc"), "Frontex counts detections of illegal border-crossing, not "
+                                  f"persons. The {rf.MIX_TOP} nationalities most detected over the complete years are "
+                                  "named; every other nationality Frontex lists (and the designations Kosovo*, "
+                                  "Palestine^) is one band, and its unknown and unspecified categories another, so "
+                                  "each year adds up to 100 %. Only years the workbooks cover completely are drawn"
+                                  + (f"; left out: {left}." if left else ".")
+                                  + " The complete list is curated.frontex_nationality_mix_yearly.")),
     ]  # fmt: skip
     paths = warehouse.paths()
     written = export_charts(

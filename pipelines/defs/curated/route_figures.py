@@ -193,3 +193,70 @@ def build_incident_country(data: pd.DataFrame, *, sample: bool = False) -> go.Fi
         title=_title("Central Mediterranean dead and missing by country of incident (IOM Missing Migrants)", sample),
     )  # fmt: skip
     return figure
+
+
+MIX_TOP = (
+    8  # nationalities named in the mix chart: the most detected over the complete years; the rest grouped
+)
+UNKNOWN_GROUP = "unknown or unspecified (Frontex categories)"
+OTHER_GROUP = "every other nationality listed"
+MIX_COLUMNS = ["year", "group", "detections", "route_detections", "share_percent", "nationalities"]
+
+
+def nationality_mix_data(mix: pd.DataFrame) -> pd.DataFrame:
+    """Per complete year of curated.frontex_nationality_mix_yearly: the MIX_TOP nationalities most detected over
+    the complete years, every other listed nationality and designation summed as one group, and Frontex's unknown
+    and unspecified categories summed as another (shown, never dropped), so the shares add up to 100. A partial
+    year is left out (its shares are null in the table)."""
+    complete = mix[mix["is_complete"].astype(bool) & mix["detections"].notna()].copy()
+    if complete.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in MIX_COLUMNS})
+    unknown = complete["nationality_kind"] == "not_a_country"
+    top = complete[~unknown].groupby("nationality_key")["detections"].sum().nlargest(MIX_TOP).index
+    complete["group"] = complete["nationality"].where(complete["nationality_key"].isin(top), OTHER_GROUP)
+    complete.loc[unknown, "group"] = UNKNOWN_GROUP
+    data = complete.groupby(["year", "group"], as_index=False).agg(
+        detections=("detections", "sum"), route_detections=("route_detections", "max"),
+        nationalities=("nationality_key", "nunique"),
+    )  # fmt: skip
+    data["share_percent"] = (100 * data["detections"] / data["route_detections"]).round(2)
+    data["year"] = data["year"].astype(int)
+    order = {name: i for i, name in enumerate(complete.loc[complete["nationality_key"].isin(top)]
+                                              .groupby("nationality")["detections"].sum()
+                                              .sort_values(ascending=False).index)}  # fmt: skip
+    order.update({OTHER_GROUP: len(order), UNKNOWN_GROUP: len(order) + 1})
+    data["_order"] = data["group"].map(order)
+    data = data.sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True)
+    return as_counts(data, ["detections", "route_detections"])[MIX_COLUMNS]
+
+
+def partial_years(mix: pd.DataFrame) -> str:
+    """'2025 (partial year: 4 months to 2025-04)' for every year the chart leaves out; empty when none."""
+    left = mix[~mix["is_complete"].astype(bool)].groupby("year")["share_null_reason"].first()
+    return "; ".join(f"{int(year)} ({reason})" for year, reason in left.items())
+
+
+def build_nationality_mix(data: pd.DataFrame, *, sample: bool = False) -> go.Figure:
+    """Stacked shares of the route's detections by nationality and year (100 % per year), the unknown and
+    unspecified categories as their own grey band."""
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#F0E442", "#882255"]
+    figure = go.Figure()
+    groups = list(dict.fromkeys(data["group"]))
+    named = [g for g in groups if g not in (OTHER_GROUP, UNKNOWN_GROUP)]
+    colours = {g: palette[i % len(palette)] for i, g in enumerate(named)}
+    colours.update({OTHER_GROUP: "#BBBBBB", UNKNOWN_GROUP: "#666666"})
+    for group in groups:
+        part = data[data["group"] == group]
+        figure.add_bar(
+            x=part["year"], y=part["share_percent"], name=group, marker={"color": colours[group]},
+            customdata=part[["detections", "nationalities"]].to_numpy(dtype="object"),
+            hovertemplate="%{x}: %{y:.1f} % (%{customdata[0]:,} detections, %{customdata[1]} nationalities)"
+            "<extra>" + group + "</extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        template=TEMPLATE, margin={"t": _top_margin(sample)["t"] + 110}, barmode="stack", xaxis={"dtick": 1},
+        yaxis={"title": "share of the route's detections (%)", "range": [0, 100]}, height=640,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        title=_title("Central Mediterranean route: Frontex detections by nationality (complete years)", sample),
+    )  # fmt: skip
+    return figure
