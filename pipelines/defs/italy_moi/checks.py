@@ -183,8 +183,14 @@ select
 
 def compare_with_published(con, published) -> tuple[bool, list[str], dict]:  # noqa: ANN001
     """(plausible, the comparison in lines, the figures) of the year-to-date figures in use against the published
-    database's; plausible when nothing is published or the same file is."""
-    nothing = (True, ["nothing published to compare with"], {"previous_file": None, "current_file": None})
+    database's; plausible when nothing is published or the published database was built from the same file."""
+    # the same words whether nothing is published yet or the published database was built from this very file, so
+    # that two builds from the same snapshots record the same result
+    nothing = (
+        True,
+        ["no other published file to compare with"],
+        {"previous_file": None, "current_file": None},
+    )
     if not published.exists():
         return nothing
     con.execute(f"attach if not exists {literal(str(published))} as published (read_only)")
@@ -201,7 +207,7 @@ def compare_with_published(con, published) -> tuple[bool, list[str], dict]:  # n
     finally:
         con.execute("detach published")
     if row["previous_file"] == row["current_file"]:
-        return True, ["the file in use is the published one"], row
+        return nothing
     moved, fell = row["moved"] or [], row["fell"] or []
     vanished = row["reports_vanished"] / row["reports_before"] if row["reports_before"] else 0.0
     limits = YTD_LIMITS
