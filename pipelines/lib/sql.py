@@ -60,6 +60,13 @@ def identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """True when `schema`.`table` exists in the connection's own database (an optional input of an asset)."""
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+        "and database_name = current_database()", [schema, table]).fetchall()[0][0])  # fmt: skip
+
+
 def literal(text: str) -> str:
     """Text as a quoted SQL string literal."""
     return "'" + text.replace("'", "''") + "'"

@@ -9,6 +9,7 @@ from pipelines.defs.curated import brief_page, route_brief
 from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.defs.curated.key_figures import key_figures, trafficking_figures
 from pipelines.lib.chart_assets import atomic_write
+from pipelines.lib.sql import has_table
 from pipelines.lib.warehouse import Warehouse
 
 KEY = dg.AssetKey(["reports", "evidence_brief"])
@@ -51,8 +52,10 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     with warehouse.connect() as con:
         snapshots = snapshots_in_use(con)
         results = con.execute("select * from curated.validation_results").df()
-        figures, year = key_figures(con, snapshots) if _has(con, "central_med_monthly") else ([], None)
-        if _has(con, "thb_victims"):
+        figures, year = (
+            key_figures(con, snapshots) if has_table(con, "curated", "central_med_monthly") else ([], None)
+        )
+        if has_table(con, "curated", "thb_victims"):
             figures += trafficking_figures(con, snapshots)
         cited = route_brief.cited_figures(con)
         route_figures = route_brief.route_figures(con, snapshots, cited)
@@ -99,9 +102,3 @@ def _brief(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
             "sample": sample,
         }
     )
-
-
-def _has(con, table: str) -> bool:  # noqa: ANN001
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
-        "and database_name = current_database()", [table]).fetchall()[0][0])  # fmt: skip

@@ -8,6 +8,7 @@ from pipelines.defs.curated import evidence_figures as ef
 from pipelines.defs.curated import figures
 from pipelines.defs.curated.citations import snapshots_in_use
 from pipelines.lib.chart_export import Chart, export_charts
+from pipelines.lib.sql import has_table
 from pipelines.lib.warehouse import Warehouse
 
 TABLES = [
@@ -53,11 +54,11 @@ def evidence_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     with warehouse.connect() as con:
         frames = {t: con.execute(f"select {COLUMNS.get(t, '*')} from curated.{t}").df() for t in TABLES}
         frames["source_snapshots"] = snapshots_in_use(con)
-        has_attempts = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
-            "and database_name = current_database()", [ATTEMPTS]
-        ).fetchall()[0][0]  # fmt: skip
-        attempts = con.execute(f"select * from curated.{ATTEMPTS}").df() if has_attempts else None
+        attempts = (
+            con.execute(f"select * from curated.{ATTEMPTS}").df()
+            if has_table(con, "curated", ATTEMPTS)
+            else None
+        )
     snapshots = frames["source_snapshots"]
     sample = bool(snapshots["sample"].any())
     arrivals_and_deaths = snapshots[snapshots["source"].isin(["iom_mmp", "unhcr_odp", "italy_moi"])

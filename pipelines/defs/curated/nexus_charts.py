@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pipelines.defs.curated import figures
-from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin
+from pipelines.defs.curated.figures import TEMPLATE, _title, _top_margin, as_counts
 from pipelines.lib.chart_export import Chart, export_charts
+from pipelines.lib.sql import has_table
 from pipelines.lib.warehouse import Warehouse
 
 PUBLISHERS = {"italy_moi": ("the ministry", "Ministry of the Interior"), "unhcr_odp": ("UNHCR", "UNHCR")}
@@ -195,7 +196,7 @@ def lagged_data(lagged: pd.DataFrame) -> pd.DataFrame:
         "detected_victims_italy",
         "detected_victims_italy_total",
     ]
-    return data[LAGGED_COLUMNS].astype({c: "Int64" for c in counts}).reset_index(drop=True)
+    return as_counts(data[LAGGED_COLUMNS], counts).reset_index(drop=True)
 
 
 FRONTEX_WORDS = {"not in Frontex list": "not in Frontex's list", "not reported": "no Frontex figure"}
@@ -346,12 +347,9 @@ def nexus_charts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         nexus = con.execute("select * from curated.nexus_by_nationality").df()
         revisions = con.execute("select * from curated.glotip_revisions").df()
         snapshots = con.execute("select * from curated.source_snapshots").df()
-        has_lagged = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
-            "and database_name = current_database()",
-            [LAGGED],
-        ).fetchall()[0][0]
-        lagged = con.execute(f"select * from curated.{LAGGED}").df() if has_lagged else None
+        lagged = (
+            con.execute(f"select * from curated.{LAGGED}").df() if has_table(con, "curated", LAGGED) else None
+        )
     sample = bool(snapshots["sample"].any())
     used = snapshots[snapshots["source"].isin(["unodc_glotip", "unhcr_odp", "italy_moi"])
                      & ~snapshots["raw_table"].isin(["raw.italy_moi__anagrafica_report"])]  # fmt: skip

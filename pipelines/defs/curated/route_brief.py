@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.defs.curated.citations import cite
+from pipelines.lib.sql import has_table
 
 # The route's charts, shown in the route section in this order (the others stay under "Charts").
 CHARTS = [
@@ -17,16 +18,10 @@ CHARTS = [
 ]  # fmt: skip
 
 
-def _has(con, table: str) -> bool:  # noqa: ANN001
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'curated' and table_name = ? "
-        "and database_name = current_database()", [table]).fetchall()[0][0])  # fmt: skip
-
-
 def cited_figures(con) -> pd.DataFrame:  # noqa: ANN001
     """Every row of curated.published_figures, numbered ([1], [2] …) in the order series, period, preferred first:
     the list the route section's figures point to. Empty when the published figures are not built."""
-    if not _has(con, "published_figures"):
+    if not has_table(con, "curated", "published_figures"):
         return pd.DataFrame(columns=["number", "figure_id"])
     rows = con.execute(
         "select * from curated.published_figures order by series, geo_iso3, period_start, is_preferred desc, "
@@ -54,7 +49,7 @@ def _card(label: str, value: str, citation: str, refs: str = "") -> dict:
 
 def _latest(con, table: str, where: str, order: str = "year desc") -> pd.DataFrame:  # noqa: ANN001
     """Rows of curated.`table` matching `where`, newest first; empty when the table is not built."""
-    if not _has(con, table):
+    if not has_table(con, "curated", table):
         return pd.DataFrame()
     return con.execute(f"select * from curated.{table} where {where} order by {order}").df()
 
