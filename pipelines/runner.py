@@ -299,7 +299,8 @@ def run_build(
     with build_lock(paths):
         buildable = _buildable(graph, paths)
         selected = _selected(graph, buildable, selection, sources)
-        observed = _observe(instance, run_config, tags)
+        # an ephemeral instance keeps no observation for a later build to compare with, and builds everything
+        observed = not instance.is_ephemeral and _observe(instance, run_config, tags)
         run, evaluated = _stale(instance, selected, paths, {"static_images": static_images}, force, buildable)
         unchanged = selected - run
         report.unchanged = sorted(k.to_user_string() for k in unchanged)

@@ -83,7 +83,10 @@ def _build_real_everything(root: Path) -> tuple[Paths, str]:
         ],  # fmt: skip
         ["unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))],
         ["frontex_ibc", *(str(p) for p in sorted((shared / "frontex").glob("*.xlsx")))],
-        ["eurostat_eipre", *(str(p) for p in sorted((shared / "eurostat").glob("*.json")))],
+        # fetched on different days: the totals response again on 2026-08-18 (../shared/data/README.md)
+        ["eurostat_eipre", str(shared / "eurostat" / "migr_eipre_by_reason_apprehension.json"), "--accessed",
+         "2026-05-20"],
+        ["eurostat_eipre", str(shared / "eurostat" / "migr_eipre_totals.json"), "--accessed", "2026-08-18"],
         ["published_figures", str(ROOT / "pipelines" / "defs" / "published_figures" / "figures.csv")],
     ]
     for command in [*(["import", *i] for i in imports), ["build", "--offline", "--no-images"]]:
@@ -131,7 +134,8 @@ def _shared_build(
 def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
     """One build, shared read-only by the integration tests of the evidence layer: every real snapshot in
     ../shared/data imported into one data directory (all Missing Migrants CSV files, the UNHCR manifest, the
-    ministry's three files, both GLOTIP releases, both Frontex workbooks, both Eurostat migr_eipre responses) and
+    ministry's three files, both GLOTIP releases, both Frontex workbooks, both Eurostat migr_eipre responses, each
+    with the day it was fetched) and
     the project's published figures (pipelines/defs/published_figures/figures.csv), built with `migration-evidence build --offline --no-images`,
     as a new user would. Returns the paths and what the build printed. Tests must not build into it again.
     Under pytest-xdist the first worker that needs it builds it, under a file lock, for every worker."""
@@ -149,3 +153,16 @@ def sample_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id:
 @pytest.fixture(scope="session")
 def real_everything(real_everything_built: tuple[Paths, str]) -> Paths:
     return real_everything_built[0]
+
+
+@pytest.fixture(scope="session")
+def real_everything_instance(real_everything: Paths):  # noqa: ANN201
+    """The Dagster instance of the shared real build (its materialisations and check evaluations), to read."""
+    import dagster as dg
+
+    home = str(real_everything.data_dir.parent / "dh")
+    with pytest.MonkeyPatch.context() as patch:  # only while it opens: other tests must not inherit it
+        patch.setenv("DAGSTER_HOME", home)  # the instance's dagster.yaml places its storage under it
+        instance = dg.DagsterInstance.from_config(home)
+    with instance:
+        yield instance

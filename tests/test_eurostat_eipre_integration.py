@@ -9,7 +9,7 @@ import json
 import pytest
 
 from pipelines.settings import Paths
-from tests.build_helpers import cli_build, query
+from tests.build_helpers import query
 from tests.conftest import require_shared
 from tests.test_jsonstat import expected_cells
 
@@ -40,13 +40,10 @@ def totals(name: str, geo: str) -> dict[int, tuple[int | None, str | None]]:
 
 
 @pytest.fixture(scope="module")
-def real_eipre(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    shared = require_shared("eurostat")
-    return cli_build(tmp_path_factory.mktemp("eipre_real"), [
-        ["import", "eurostat_eipre", str(shared / DETAILED), "--accessed", "2026-05-20"],
-        ["import", "eurostat_eipre", str(shared / TOTALS), "--accessed", "2026-08-18"],
-        ["build", "--offline", "--no-images"],
-    ])  # fmt: skip
+def real_eipre(real_everything: Paths) -> Paths:
+    """The shared real build: the detailed response imported as fetched on 2026-05-20, the totals response on
+    2026-08-18 (tests/conftest.py)."""
+    return real_everything
 
 
 def test_italy_2010_2022_reproduces_the_json_stat_values_with_flags(real_eipre: Paths) -> None:

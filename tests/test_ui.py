@@ -75,38 +75,62 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
-def _serve_ui(port: int, env: dict) -> subprocess.Popen:
-    """`migration-evidence ui` (Dagster's webserver and daemon) on `port`, once it answers GraphQL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def _answering(port: int, process: subprocess.Popen) -> None:
+    """Waits until the webserver started as `process` answers GraphQL on `port`."""
     deadline = time.monotonic() + 120
     while True:
         try:
             _graphql(port, ASSETS_AND_CHECKS)
-            return process
+            return
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
-                _stop(process)
                 raise
             time.sleep(1)
 
 
-@pytest.mark.slow
-def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(paths) -> None:  # noqa: ANN001
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """One `migration-evidence ui` for the module, on a data directory whose raw store holds the Missing Migrants
+    and ministry fixtures; a copy of that raw store is built by the command line (`build --offline
+    --no-images`) while the webserver starts. Yields the port and the command line's and the UI's paths."""
+    from pipelines.settings import resolve_paths
+    from tests.build_helpers import land_mmp
+    from tests.conftest import FIXTURES
+    from tests.test_operations_build import _land_italy
+
+    root = tmp_path_factory.mktemp("ui")
+    cli, ui = resolve_paths(root / "cli" / "data"), resolve_paths(root / "ui" / "data")
+    land_mmp(cli, FIXTURES / "iom_mmp" / "export_2025.csv", accessed="2025-05-05")
+    _land_italy(cli)
+    shutil.copytree(cli.raw_dir, ui.raw_dir)
+    base = dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1", MIGRATION_OFFLINE="1")
+    env = dict(base, MIGRATION_DATA_DIR=str(ui.data_dir), MIGRATION_REPORTS_DIR=str(root / "ui" / "reports"),
+               DAGSTER_HOME=str(root / "ui" / "dagster"))  # fmt: skip
     port = _free_port()
-    process = _serve_ui(port, dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1"))
+    starting = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
     try:
-        answer = _graphql(port, ASSETS_AND_CHECKS)
-        automation = _graphql(port, AUTOMATION)
-        assert _listening_addresses(port) == {"127.0.0.1"}
+        built = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "--data-dir", str(cli.data_dir), "--reports-dir",
+             str(root / "cli" / "reports"), "build", "--offline", "--no-images"],
+            cwd=ROOT, env=dict(base, DAGSTER_HOME=str(root / "cli" / "dagster")),
+            capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        assert built.returncode == 0, built.stderr[-3000:]
+        _answering(port, starting)
+        yield port, cli, ui
     finally:
-        _stop(process)
+        _stop(starting)
+
+
+@pytest.mark.slow
+def test_ui_serves_the_asset_graph_checks_schedules_and_sensors_on_loopback(served) -> None:  # noqa: ANN001
+    port = served[0]
+    answer = _graphql(port, ASSETS_AND_CHECKS)
+    automation = _graphql(port, AUTOMATION)
+    assert _listening_addresses(port) == {"127.0.0.1"}
 
     nodes = answer["data"]["assetNodes"]
     served = {"/".join(node["assetKey"]["path"]) for node in nodes}
@@ -142,59 +166,32 @@ def test_dagster_definitions_validate_passes(tmp_path) -> None:  # noqa: ANN001
 
 
 @pytest.mark.slow
-def test_materialize_all_through_the_uis_graphql_api_builds_what_the_command_line_builds(tmp_path) -> None:  # noqa: ANN001
+def test_materialize_all_through_the_uis_graphql_api_builds_what_the_command_line_builds(served) -> None:  # noqa: ANN001
     """The job the command line launches is the one the UI's "Materialize all" launches: started through the
     webserver's GraphQL API (as the button does: the code location's asset job, every asset selected that the raw
     store can feed, here the Missing Migrants and ministry fixtures) on a copy of the same raw store, it
     publishes the same curated and staging tables."""
     from dagster_graphql import DagsterGraphQLClient
 
-    from pipelines.settings import resolve_paths
-    from tests.build_helpers import land_mmp
-    from tests.conftest import FIXTURES
-    from tests.reliability.support import table_digests
-    from tests.test_operations_build import _land_italy
-
-    cli, ui = resolve_paths(tmp_path / "cli" / "data"), resolve_paths(tmp_path / "ui" / "data")
-    land_mmp(cli, FIXTURES / "iom_mmp" / "export_2025.csv", accessed="2025-05-05")
-    _land_italy(cli)
-    shutil.copytree(cli.raw_dir, ui.raw_dir)
-    base = dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1", MIGRATION_OFFLINE="1")
-    built = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "--data-dir", str(cli.data_dir), "--reports-dir",
-         str(tmp_path / "cli" / "reports"), "build", "--offline", "--no-images"],
-        cwd=ROOT, env=dict(base, DAGSTER_HOME=str(tmp_path / "cli" / "dagster")),
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert built.returncode == 0, built.stderr[-3000:]
-
-    port = _free_port()
-    env = dict(
-        base,
-        MIGRATION_DATA_DIR=str(ui.data_dir),
-        MIGRATION_REPORTS_DIR=str(tmp_path / "ui" / "reports"),
-        DAGSTER_HOME=str(tmp_path / "ui" / "dagster"),
-    )
     from pipelines.runner import _buildable
+    from tests.reliability.support import table_digests
+
+    port, cli, ui = served
 
     every_asset = sorted(_buildable(defs.resolve_asset_graph(), ui))
     assert dg.AssetKey(["publish", "evidence_duckdb"]) in every_asset
-    process = _serve_ui(port, env)
-    try:
-        client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-        run_id = client.submit_job_execution(
-            defs.resolve_implicit_global_asset_job_def().name,
-            run_config={"resources": {"warehouse": {"config": {"static_images": False}}}},
-            asset_selection=every_asset,
-        )
-        deadline = time.monotonic() + 900
+    client = DagsterGraphQLClient("127.0.0.1", port_number=port)
+    run_id = client.submit_job_execution(
+        defs.resolve_implicit_global_asset_job_def().name,
+        run_config={"resources": {"warehouse": {"config": {"static_images": False}}}},
+        asset_selection=every_asset,
+    )
+    deadline = time.monotonic() + 900
+    status = client.get_run_status(run_id)
+    while status.value not in ("SUCCESS", "FAILURE", "CANCELED"):
+        assert time.monotonic() < deadline, f"the run is still {status.value}"
+        time.sleep(2)
         status = client.get_run_status(run_id)
-        while status.value not in ("SUCCESS", "FAILURE", "CANCELED"):
-            assert time.monotonic() < deadline, f"the run is still {status.value}"
-            time.sleep(2)
-            status = client.get_run_status(run_id)
-    finally:
-        _stop(process)
     assert status.value == "SUCCESS"
     assert ui.published_db.exists()
     schemas = ("curated", "staging")

@@ -1,20 +1,17 @@
-"""Integration: both real GLOTIP releases in ../shared/data/glotip (with the synthetic Eurostat fixtures) go through
-`migration-evidence import` and `build --offline`; every expected figure is computed here from the workbooks with
+"""Integration: both real GLOTIP releases in ../shared/data/glotip go through `migration-evidence import`
+and `build --offline` with every other real snapshot (the shared real build); every expected figure is computed here from the workbooks with
 python-calamine, independently of the pipeline's code."""
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from functools import cache
 
-import dagster as dg
 import pytest
 
 from pipelines.defs.unodc_glotip import labels
-from pipelines.settings import resolve_paths
 from tests.build_helpers import query
-from tests.conftest import FIXTURES, require_shared
+from tests.conftest import require_shared
 from tests.test_trafficking_pipeline import check_metadata, metadata
 
 pytestmark = pytest.mark.integration
@@ -56,26 +53,9 @@ def keyed(rows: list[list]) -> dict[tuple, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):  # noqa: ANN001, ANN201
-    from pipelines.cli import main
-
-    root = tmp_path_factory.mktemp("glotip_real")
-    paths = resolve_paths(root / "data", root / "reports")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MIGRATION_DATA_DIR", str(paths.data_dir))
-        patch.setenv("MIGRATION_REPORTS_DIR", str(paths.reports_dir))
-        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        patch.setenv(
-            "MIGRATION_OFFLINE", "0"
-        )  # `build --offline` sets it for the process; restored afterwards
-        glotip = require_shared("glotip")
-        assert main(["import", "unodc_glotip", str(glotip / NEW), str(glotip / OLD)]) == 0
-        assert (
-            main(["import", "eurostat_thb", *map(str, sorted((FIXTURES / "eurostat_thb").glob("*.csv")))])
-            == 0
-        )
-        assert main(["build", "--offline", "--no-images"]) == 0
-        yield paths, dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"])
+def built(real_everything, real_everything_instance):  # noqa: ANN001, ANN201
+    """The shared real build (tests/conftest.py), which imports both releases, and its Dagster instance."""
+    return real_everything, real_everything_instance
 
 
 def test_italy_reference_figures_reproduce(built) -> None:  # noqa: ANN001

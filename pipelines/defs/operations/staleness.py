@@ -278,7 +278,11 @@ def evaluate(
     """Evaluates the condition of the assets `keys` against `instance` from the stored cursor (that of the last
     build that ran to its end), or from `after`, an evaluation of this build (`after` its run: what the run
     materialised is then taken in, and what it left undone stays requested)."""
-    file = None if instance.is_ephemeral else Path(instance.root_directory) / CURSOR_FILE
+    if instance.is_ephemeral:
+        # No history to compare with and nothing kept after the run: every selected asset is built (`first`),
+        # and an evaluation, which costs most of a second on the whole graph, would decide nothing.
+        return Evaluated(set(), None, settings, None, True, False)
+    file = Path(instance.root_directory) / CURSOR_FILE
     if after is not None:
         cursor, before, checked, last_run = (
             after.cursor,
