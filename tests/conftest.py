@@ -63,71 +63,40 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
-def _build_real_everything(root: Path) -> tuple[Paths, str]:
-    import subprocess
-    import sys
-
-    paths = resolve_paths(root / "data", root / "reports")
-    shared = require_shared()
-    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
-               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
-    imports = [
-        ["iom_mmp", *(str(p) for p in sorted((shared / "mmp").glob("*.csv")))],
-        ["unhcr_odp", "--manifest", str(shared / "unhcr" / "manifest.json")],
-        [
-            "italy_moi",
-            *(
-                str(shared / "italy_moi" / f)
-                for f in ("sbarchi-per-giorno.csv", "nazionalita.csv", "anagrafica-report.csv")
-            ),
-        ],  # fmt: skip
-        ["unodc_glotip", *(str(p) for p in sorted((shared / "glotip").glob("*.xlsx")))],
-        ["frontex_ibc", *(str(p) for p in sorted((shared / "frontex").glob("*.xlsx")))],
-        # fetched on different days: the totals response again on 2026-08-18 (../shared/data/README.md)
-        ["eurostat_eipre", str(shared / "eurostat" / "migr_eipre_by_reason_apprehension.json"), "--accessed",
-         "2026-05-20"],
-        ["eurostat_eipre", str(shared / "eurostat" / "migr_eipre_totals.json"), "--accessed", "2026-08-18"],
-        ["published_figures", str(ROOT / "pipelines" / "defs" / "published_figures" / "figures.csv")],
-    ]
-    for command in [*(["import", *i] for i in imports), ["build", "--offline", "--no-images"]]:
-        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=900)  # fmt: skip
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return paths, done.stderr
+SHARED_BUILDS = {"real_everything": "real_everything_built", "sample_everything": "sample_everything_built"}
 
 
-def _build_sample_everything(root: Path) -> tuple[Paths, str]:
-    """`migration-evidence sample` then `build --offline` (static images included), as `make demo` does."""
-    import subprocess
-    import sys
-
-    paths = resolve_paths(root / "data", root / "reports")
-    env = dict(os.environ, MIGRATION_DATA_DIR=str(paths.data_dir), MIGRATION_REPORTS_DIR=str(paths.reports_dir),
-               DAGSTER_HOME=str(root / "dh"))  # fmt: skip
-    for command in (["sample"], ["build", "--offline"]):
-        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=900)  # fmt: skip
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return paths, done.stderr
+def _shared_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str) -> Path:
+    """The folder of a shared build: one per test run, shared by its pytest-xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return (base if worker_id == "master" else base.parent) / name
 
 
-def _shared_build(
-    name: str, make, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> tuple[Paths, str]:  # noqa: ANN001
-    """Builds once per test run: under pytest-xdist the first worker that needs it builds it, under a file lock,
-    for every worker."""
-    if worker_id == "master":
-        return make(tmp_path_factory.mktemp(name))
-    from filelock import FileLock
+@pytest.fixture(scope="session", autouse=True)
+def shared_builds_started(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                          worker_id: str) -> None:  # fmt: skip
+    """Starts the shared builds the collected tests need in the background before the first test, so that no
+    worker sits waiting for one while the other builds it: the first worker to get here starts them, once per
+    run."""
+    from tests import shared_builds
 
-    root = tmp_path_factory.getbasetemp().parent / name  # shared by the workers of this run
-    log = root / "build.log"
-    with FileLock(str(root) + ".lock"):
-        if not log.exists():
-            root.mkdir(exist_ok=True)
-            _paths, printed = make(root)
-            log.write_text(printed, encoding="utf-8")
-    return resolve_paths(root / "data", root / "reports"), log.read_text(encoding="utf-8")
+    for name, fixture in SHARED_BUILDS.items():
+        if name == "real_everything" and not SHARED_DATA.exists():
+            continue  # the fixture skips (or fails under CI=true) when a test asks for it
+        if any(fixture in getattr(item, "fixturenames", ()) for item in request.session.items):
+            shared_builds.start(name, _shared_root(tmp_path_factory, worker_id, name))
+
+
+def _shared_build(name: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Paths, str]:
+    """The shared build `name` (tests/shared_builds.py), started in the background once per test run (before
+    the first test, else here), waited for: its paths and what its build printed."""
+    from tests import shared_builds
+
+    if name == "real_everything":
+        require_shared()
+    root = _shared_root(tmp_path_factory, worker_id, name)
+    shared_builds.start(name, root)
+    return resolve_paths(root / "data", root / "reports"), shared_builds.wait(root)
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +107,8 @@ def real_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id: s
     with the day it was fetched) and
     the project's published figures (pipelines/defs/published_figures/figures.csv), built with `migration-evidence build --offline --no-images`,
     as a new user would. Returns the paths and what the build printed. Tests must not build into it again.
-    Under pytest-xdist the first worker that needs it builds it, under a file lock, for every worker."""
-    return _shared_build("real_everything", _build_real_everything, tmp_path_factory, worker_id)
+    Built once per run for every pytest-xdist worker, in the background from the first test on."""
+    return _shared_build("real_everything", tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
@@ -147,7 +116,7 @@ def sample_everything_built(tmp_path_factory: pytest.TempPathFactory, worker_id:
     """One build of the bundled synthetic sample (every source, static images included), shared read-only by the
     tests of what `make demo` publishes. Returns the paths and what the build printed. Tests must not build into
     it again nor change its files."""
-    return _shared_build("sample_everything", _build_sample_everything, tmp_path_factory, worker_id)
+    return _shared_build("sample_everything", tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")

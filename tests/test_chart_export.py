@@ -373,9 +373,11 @@ def test_a_session_that_does_not_start_is_replaced(monkeypatch: pytest.MonkeyPat
     assert_valid_svg(svg)
 
 
-def test_a_figure_that_does_not_render_is_named() -> None:
-    """Images that fail in every session raise an error naming their chart; the others are not blamed."""
+def test_a_figure_that_does_not_render_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Images that fail in every session raise an error naming their chart; the others are not blamed. (One
+    session here: that a failed image is retried in a fresh one is test_a_session_that_does_not_start_is_replaced.)"""
     require_chromium()
+    monkeypatch.setattr(chart_static, "ATTEMPTS", 1)
     jobs = _figure_jobs("good_chart") + _figure_jobs("broken_chart", ("bmp",))
     with pytest.raises(ImageRenderError, match="broken_chart") as caught:
         render_images(jobs)
@@ -383,8 +385,9 @@ def test_a_figure_that_does_not_render_is_named() -> None:
     assert f"after {chart_static.ATTEMPTS} browser sessions" in str(caught.value)
 
 
-def test_a_render_past_kaleidos_timeout_is_named() -> None:
+def test_a_render_past_kaleidos_timeout_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     require_chromium()
+    monkeypatch.setattr(chart_static, "ATTEMPTS", 1)  # one session: the retry is tested above
     # the error names the chart and format; what kaleido raises past its timeout (a TimeoutError, or the closed
     # channel of the session it abandons) depends on the moment it gives up
     with pytest.raises(ImageRenderError, match=r"slow_chart not rendered .*slow_chart \(png\): \w+Error"):
@@ -406,6 +409,7 @@ def test_a_chart_that_does_not_render_stops_render_pending_naming_it(
 
     export_charts([line_chart()], charts_dir, assets_dir, defer=True)
     monkeypatch.setattr(chart_static, "RENDER_TIMEOUT", 0.001)  # no image renders in time
+    monkeypatch.setattr(chart_static, "ATTEMPTS", 1)  # in one session: the retry is tested above
     with pytest.raises(ImageRenderError, match="test_line_monthly"):
         render_pending(charts_dir, assets_dir)
     assert queued.is_file()
