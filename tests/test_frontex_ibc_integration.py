@@ -109,4 +109,5 @@ def test_every_real_label_maps_and_the_special_ones_stay_named(real_frontex: Pat
     assert routes <= set(labels.routes())
     outcomes = dict(query(real_frontex.published_db, "select check_name, outcome from curated.validation_results "
                           "where asset = 'staging/stg_frontex_ibc__detections' and level = 'check'"))  # fmt: skip
-    assert outcomes == {"gx_detections_suite": "passed", "known_labels": "passed"}
+    assert outcomes == {"gx_detections_suite": "passed", "vintage_plausible_against_previous": "passed",
+                        "known_labels": "passed"}  # fmt: skip

@@ -404,6 +404,22 @@ def unhcr_sample_italy() -> bytes:
     ).encode("utf-8")
 
 
+def _unhcr_tenth() -> bytes:
+    """The sample's Italy series fetched again with every monthly count a tenth of what it was."""
+    body = json.loads(unhcr_sample_italy())
+    for point in body["data"]["timeseries"]:
+        if isinstance(point.get("individuals"), int):
+            point["individuals"] //= 10
+    return unhcr_bytes(body)
+
+
+def _mmp_half_the_incidents() -> bytes:
+    """The sample export with every other incident record left out (the first and last kept: the same period)."""
+    header, *records = rows_of(sample_mmp())
+    kept = [r for i, r in enumerate(records) if i % 2 == 0 or i == len(records) - 1]
+    return csv_bytes([header, *kept])
+
+
 def _italy_unrecognised() -> bytes:
     return b"Giorno,Sbarcati,Porto\n2025-09-01,120,Lampedusa\n2025-09-02,80,Pozzallo\n"
 
@@ -651,6 +667,14 @@ def cases() -> list[Case]:
             r"negative",
         ),
         Case(
+            "mmp-half-the-incidents",
+            "iom_mmp",
+            "implausible new export (every other incident left out)",
+            "vintage",
+            lambda: (MMP, _mmp_half_the_incidents()),
+            r"IMPLAUSIBLE: records in what both cover .*: [\d,]+ against [\d,]+ \(5\d%",
+        ),
+        Case(
             "mmp-reordered-bom-crlf",
             "iom_mmp",
             "reordered columns, BOM, CRLF",
@@ -865,6 +889,15 @@ def cases() -> list[Case]:
             "BOM",
             "accepted",
             lambda: ("italy.json", _unhcr_bom()),
+            stands_for=unhcr_ts,
+        ),
+        Case(
+            "unhcr-counts-a-tenth",
+            "unhcr_odp",
+            "implausible new fetch of a series (every monthly count a tenth)",
+            "vintage",
+            lambda: ("italy.json", _unhcr_tenth()),
+            r"IMPLAUSIBLE: arrivals in the cells both give: [\d,]+ against [\d,]+ \(9\d\.\d% apart",
             stands_for=unhcr_ts,
         ),
     ]

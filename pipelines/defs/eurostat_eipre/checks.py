@@ -4,6 +4,7 @@ for geo codes and flags the configuration does not know."""
 from pipelines.defs.eurostat_eipre.assets import STAGING_KEY
 from pipelines.lib.checks import gx_suite_check, unknown_values_check
 from pipelines.lib.gx_runner import Expectation
+from pipelines.lib.vintages import vintage_check
 
 FIRST_YEAR = 2008  # migr_eipre starts in 2008
 MAX_PLAUSIBLE = 10_000_000  # the EU total peaked at about 2.2 million (2015)
@@ -56,4 +57,15 @@ known_codes = unknown_values_check(
     "stay in the data as published.",
 )
 
-CHECKS = [observations_suite, known_codes]
+# Vintages: a response is a query of some series (the totals response holds TOTAL/TOTAL only), so what two
+# responses both cover is a series (observation key) and a year; a value that turns ':' (not available) vanishes.
+VINTAGE_CELLS = """
+select source_file, vintage_rank as r, observation_key as scope, observation_key as k, year as p,
+    value::bigint as v, 1 as n
+from staging.stg_eurostat_eipre__observations
+"""
+vintage_plausible = vintage_check(
+    STAGING_KEY, "eurostat_eipre", VINTAGE_CELLS, "persons found illegally present"
+)
+
+CHECKS = [observations_suite, vintage_plausible, known_codes]

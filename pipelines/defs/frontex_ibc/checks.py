@@ -5,6 +5,7 @@ from pipelines.defs.frontex_ibc.assets import STAGING_KEY
 from pipelines.defs.frontex_ibc.labels import KINDS
 from pipelines.lib.checks import gx_suite_check, unknown_values_check
 from pipelines.lib.gx_runner import Expectation
+from pipelines.lib.vintages import vintage_check
 
 FIRST_MONTH = 20090101  # both layouts start in January 2009
 # The busiest month on any route (Eastern Mediterranean, October 2015) had about 200,000 detections.
@@ -68,4 +69,15 @@ known_labels = unknown_values_check(
     "data as published.",
 )
 
-CHECKS = [detections_suite, known_labels]
+# Vintages: a workbook covers months of every route; a cell is a route and border type in a month, its value the
+# detections of every nationality (the 2018 layout's "Other and stateless" and "Not specified" are broken down
+# differently later: a nationality row that goes is not a loss), its records the nationality rows.
+VINTAGE_CELLS = """
+select source_file, vintage_rank as r, 'all' as scope, route || ' | ' || border_type as k, month as p,
+    sum(detections)::bigint as v, count(*) as n
+from staging.stg_frontex_ibc__detections
+group by all
+"""
+vintage_plausible = vintage_check(STAGING_KEY, "frontex_ibc", VINTAGE_CELLS, "detections")
+
+CHECKS = [detections_suite, vintage_plausible, known_labels]

@@ -11,6 +11,7 @@ from pipelines.defs.iom_mmp.read import HERE
 from pipelines.lib import meta
 from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation, run_suite
+from pipelines.lib.vintages import vintage_check
 from pipelines.lib.warehouse import Warehouse
 
 COUNT_COLUMNS = ("dead", "missing", "dead_and_missing", "survivors", "females", "males", "children")
@@ -167,4 +168,27 @@ def known_routes_and_regions(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-CHECKS = [gx_incidents_suite, known_routes_and_regions]
+# Vintages: each snapshot's dead and missing per month (every route together: IOM reassigns incidents between
+# routes from one export to the next), and the months from the first of its earliest year to its last incident
+# (stg_iom_mmp__snapshots), which a newer snapshot covers even where it records nothing.
+VINTAGE_CELLS = """
+with s as (
+    select source_file, data_from, data_to,
+        row_number() over (order by vintage_date desc, source_file desc) as r
+    from staging.stg_iom_mmp__snapshots
+)
+select i.source_file, s.r, 'all' as scope, 'every route' as k,
+    date_trunc('month', i.incident_date)::date as p, sum(i.dead_and_missing)::bigint as v, count(*) as n
+from staging.stg_iom_mmp__incidents as i
+inner join s using (source_file)
+where i.incident_date is not null
+group by all
+union all
+select s.source_file, s.r, 'all', '(months covered)', m.p::date, null, 0
+from s, unnest(generate_series(date_trunc('month', s.data_from), date_trunc('month', s.data_to), interval 1 month))
+    as m(p)
+where s.data_from is not null and s.data_to is not null
+"""
+vintage_plausible = vintage_check(STAGING_KEY, "iom_mmp", VINTAGE_CELLS, "dead and missing")
+
+CHECKS = [gx_incidents_suite, vintage_plausible, known_routes_and_regions]

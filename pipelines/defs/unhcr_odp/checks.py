@@ -3,6 +3,7 @@
 from pipelines.defs.unhcr_odp.assets import STG_ARRIVALS, STG_NATIONALITY
 from pipelines.lib.checks import gx_suite_check, unknown_values_check
 from pipelines.lib.gx_runner import Expectation
+from pipelines.lib.vintages import vintage_check
 
 COVERAGE_START = 20140101
 MAX_MONTHLY_ARRIVALS = 1_000_000  # the busiest month on record (Greece, October 2015) had about 211,000
@@ -105,4 +106,15 @@ known_codes = unknown_values_check(
     "Every UNHCR origin code is in origin_codes.csv with the same country name.",
 )
 
-CHECKS = [arrivals_suite, nationality_suite, known_series, known_codes]
+# Vintages: each response is one time series (country, arrival type, population group, frequency); two responses
+# of the same series, fetched on different days, are compared over the periods both give.
+VINTAGE_CELLS = """
+select source_file, dense_rank() over (order by snapshot_accessed desc, source_file desc) as r,
+    concat_ws(' | ', country_iso3, arrival_type, population_group, frequency) as scope,
+    concat_ws(' | ', country_iso3, arrival_type, population_group, frequency) as k,
+    period_start as p, arrivals::bigint as v, 1 as n
+from staging.stg_unhcr_odp__arrivals
+"""
+vintage_plausible = vintage_check(STG_ARRIVALS, "unhcr_odp", VINTAGE_CELLS, "arrivals")
+
+CHECKS = [arrivals_suite, vintage_plausible, nationality_suite, known_series, known_codes]
