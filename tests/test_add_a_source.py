@@ -88,5 +88,7 @@ def test_a_copied_source_folder_is_discovered_built_checked_and_published(tmp_pa
     # the toy's snapshot is published with every data row of the file, and its checks ran and were recorded
     assert [source for source, _ in snapshots] == [TOY]
     assert snapshots[0][1] == _rows(fixture)
-    assert {name for name, _ in checks} == {"gx_observations_suite", "known_codes", "datasets_present"}
+    assert {name for name, _ in checks} == {"gx_observations_suite", "vintage_plausible_against_previous",
+                                           "known_codes", "datasets_present"}  # fmt: skip
     assert dict(checks)["gx_observations_suite"] == "passed"
+    assert dict(checks)["vintage_plausible_against_previous"] == "passed"

@@ -5,6 +5,7 @@ is marked rejected with the comparison, and the build says so."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -18,6 +19,7 @@ from pipelines.cli import main
 from pipelines.defs.eurostat_eipre.source import SOURCE as EIPRE_SOURCE
 from pipelines.lib import raw_store, vintages
 from tests.build_helpers import build, query
+from tests.conftest import FIXTURES
 from tests.frontex_helpers import frontex_xlsx, land_frontex
 from tests.test_jsonstat import EIPRE
 
@@ -163,9 +165,47 @@ def test_eurostat_response_whose_values_halve_is_not_published(paths, tmp_path: 
     assert _rejected(paths, "eurostat_eipre", snapshot.name)["status"] == "rejected"
 
 
-@pytest.mark.parametrize("source", ["iom_mmp", "unhcr_odp", "frontex_ibc", "eurostat_eipre"])
+@pytest.mark.parametrize("source", ["iom_mmp", "unhcr_odp", "frontex_ibc", "eurostat_eipre", "eurostat_thb"])
 def test_every_source_combined_by_coverage_declares_the_vintage_check(source: str) -> None:
     from pipelines.definitions import defs
 
     checks = {key for key in defs.resolve_asset_graph().asset_check_keys if key.name == vintages.NAME}
     assert any(f"stg_{source}__" in key.asset_key.to_user_string() for key in checks), checks
+
+
+def test_eurostat_thb_file_compared_with_the_published_one(paths, tmp_path: Path) -> None:  # noqa: ANN001
+    """crim_thb staging keeps the newest file of each dataset: a new one is compared with the file the published
+    database was built from; halved, it is not published."""
+    from tests.test_trafficking_pipeline import EUROSTAT, land_eurostat_fixtures
+
+    land_eurostat_fixtures(paths)
+    instance = dg.DagsterInstance.ephemeral()
+    ok, report = build(paths, instance=instance)
+    assert ok, report.failures
+    first = _check(instance, "stg_eurostat_thb__observations")
+    assert first["passed"] and first["comparison"] == [
+        "no older snapshot covers what a newer one does: nothing to compare"
+    ]
+    before = query(paths.published_db, "select * exclude (source_file) from staging.stg_eurostat_thb__observations "
+                   "order by all")  # fmt: skip
+
+    source = FIXTURES / "eurostat_thb" / "crim_thb_vctz.csv"
+    with source.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    value = header.index("OBS_VALUE")
+    for row in rows:
+        row[value] = str(int(row[value]) // 2) if row[value].isdigit() else row[value]
+    halved = tmp_path / "crim_thb_vctz.csv"
+    with halved.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+    snapshot = raw_store.land(paths.raw_dir, EUROSTAT, halved, arrival="import", accessed=dt.date(2030, 1, 1))
+    instance = dg.DagsterInstance.ephemeral()
+    ok, report = build(paths, instance=instance)
+    assert not ok
+    result = _check(instance, "stg_eurostat_thb__observations")
+    assert result["failed_files"] == [snapshot.name]
+    assert any(re.search(r"IMPLAUSIBLE: registered victims in the cells both give: [\d,]+ against [\d,]+ \([4-9]\d\.\d%",
+                         line) for line in result["comparison"]), result["comparison"]  # fmt: skip
+    assert query(paths.published_db, "select * exclude (source_file) from staging.stg_eurostat_thb__observations "
+                 "order by all") == before  # fmt: skip
+    assert _rejected(paths, "eurostat_thb", snapshot.name)["status"] == "rejected"

@@ -14,7 +14,10 @@ Over the (scope, period) both snapshots cover, three figures are compared with t
 records (the newer has at least `records_ratio_min` of the older's), values that vanish (the share of the
 older's total in cells with a value before and none now, at most `vanished_max`) and how far the totals of the
 cells both give move (at most `totals_change_max`). A pair whose newer snapshot the published database was
-already built from is reported with the same words but does not block: it was judged when it arrived."""
+already built from is reported with the same words but does not block: it was judged when it arrived.
+
+A source whose staging keeps only the snapshot in use (Eurostat crim_thb: the newest file of each dataset) compares
+it with the one the published database was built from: its cells read both (`published_table`)."""
 
 from __future__ import annotations
 
@@ -142,13 +145,45 @@ def _published_files(con, published, source: str) -> set[str]:  # noqa: ANN001
         con.execute("detach published_vintages")
 
 
-def check_result(warehouse, source: str, cells: str, limits: dict, unit: str) -> dg.AssetCheckResult:  # noqa: ANN001
+PUBLISHED = "published_vintages"  # the published database, attached read-only, for `published_table` sources
+
+
+def _pairs_with_published(con, published, table: str, cells: str) -> list[dict]:  # noqa: ANN001
+    """`compare` with the published database attached as PUBLISHED, for a source whose staging holds only the
+    snapshot in use (the one it replaces is in the published database); none while nothing is published."""
+    if not published.exists():
+        return []
+    schema, name = table.split(".")
+    con.execute(f"attach if not exists {literal(str(published))} as {PUBLISHED} (read_only)")
+    try:
+        present = con.execute(
+            "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
+            [PUBLISHED, schema, name],
+        ).fetchall()[0][0]
+        return compare(con, cells) if present else []
+    finally:
+        con.execute(f"detach {PUBLISHED}")
+
+
+def check_result(
+    warehouse,  # noqa: ANN001
+    source: str,
+    cells: str,
+    limits: dict,
+    unit: str,
+    published_table: str | None = None,
+) -> dg.AssetCheckResult:
     """The result of the vintage check of `source`: blocking when a new snapshot (one the published database
     was not built from) is implausible against the one before it, naming it (failed_files) so that it alone is
-    marked rejected with the comparison; at warn severity, saying so, when it was accepted by hand."""
+    marked rejected with the comparison; at warn severity, saying so, when it was accepted by hand. With
+    `published_table`, `cells` reads the snapshots in use and, from the published database (PUBLISHED), the
+    ones they replace."""
     with warehouse.connect() as con:
-        pairs = compare(con, cells)
-        published = _published_files(con, warehouse.paths().published_db, source)
+        db = warehouse.paths().published_db
+        pairs = (
+            _pairs_with_published(con, db, published_table, cells) if published_table else compare(con, cells)
+        )
+        published = _published_files(con, db, source)
     lines, summaries, failed, accepted = [], [], [], []
     for row in pairs:
         plausible, said = judge(row, limits, unit)
@@ -179,9 +214,15 @@ def check_result(warehouse, source: str, cells: str, limits: dict, unit: str) ->
 
 
 def vintage_check(
-    asset: dg.AssetKey, source: str, cells: str, unit: str, limits: dict | None = None
+    asset: dg.AssetKey,
+    source: str,
+    cells: str,
+    unit: str,
+    limits: dict | None = None,
+    published_table: str | None = None,
 ) -> Check:
-    """The blocking vintage check of `source` on its staging `asset`, over `cells` (see the module's doc)."""
+    """The blocking vintage check of `source` on its staging `asset`, over `cells` (see the module's doc; with
+    `published_table`, over the snapshots in use and those of the published database they replace)."""
     limits = limits or LIMITS
 
     @recorded_check(
@@ -195,6 +236,6 @@ def vintage_check(
         ),
     )
     def _check(warehouse: object) -> dg.AssetCheckResult:
-        return check_result(warehouse, source, cells, limits, unit)
+        return check_result(warehouse, source, cells, limits, unit, published_table)
 
     return _check

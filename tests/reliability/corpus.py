@@ -384,6 +384,16 @@ def _eurostat_swap_dimensions() -> bytes:
     return reorder(eurostat(), lambda h: [h[0], h[1], h[5], h[4], h[3], h[2], *h[6:]])
 
 
+def _eurostat_halved() -> bytes:
+    """The sample's crim_thb_vctz with every count halved (the same series and years)."""
+    header, *rows = rows_of(eurostat())
+    value = header.index("OBS_VALUE")
+    for row in rows:
+        if row[value].strip().isdigit():
+            row[value] = str(int(row[value]) // 2)
+    return csv_bytes([header, *rows])
+
+
 def _eurostat_duplicate() -> bytes:
     return duplicate_row(eurostat(), 7)
 
@@ -1413,6 +1423,14 @@ def cases() -> list[Case]:
             "CRLF",
             "accepted",
             lambda: ("crim_thb_vexp.csv", eurostat("crim_thb_vexp").replace(b"\n", b"\r\n")),
+        ),
+        Case(
+            "eurostat-values-halved",
+            "eurostat_thb",
+            "implausible new file (every value half the published one)",
+            "vintage",
+            lambda: (VCTZ, _eurostat_halved()),
+            r"IMPLAUSIBLE: registered victims in the cells both give: [\d,]+ against [\d,]+ \([4-9]\d\.\d% apart",
         ),
     ]
     return real_mmp_cases + sample_mmp_cases + unhcr_cases + italy_cases + glotip_cases + eurostat_cases

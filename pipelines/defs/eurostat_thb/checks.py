@@ -10,6 +10,7 @@ from pipelines.defs.eurostat_thb.assets import STAGING_KEY
 from pipelines.defs.eurostat_thb.stage import RAW_TABLE
 from pipelines.lib.checks import recorded_check, validate
 from pipelines.lib.gx_runner import Expectation
+from pipelines.lib.vintages import PUBLISHED, vintage_check
 from pipelines.lib.warehouse import Warehouse
 
 FIRST_YEAR = 2008  # the crim_thb statistics start in 2008
@@ -104,4 +105,24 @@ def datasets_present(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-CHECKS = [gx_observations_suite, known_codes, datasets_present]
+# Vintages: staging keeps the newest file of each dataset; the one it replaces is the published database's. A
+# dataset's file is compared with the published one (when another file) over the series and years both give.
+VINTAGE_CELLS = f"""
+with in_use_and_published as (
+    select dataset, source_file, 0 as side, series_key, year, value
+    from staging.stg_eurostat_thb__observations
+    union all
+    select dataset, source_file, 1 as side, series_key, year, value
+    from {PUBLISHED}.staging.stg_eurostat_thb__observations
+    where source_file not in (select source_file from staging.stg_eurostat_thb__observations)
+)
+select source_file, 2 * dense_rank() over (order by dataset) - 1 + side as r, dataset as scope,
+    series_key as k, year as p, value as v, 1 as n
+from in_use_and_published
+"""
+vintage_plausible = vintage_check(
+    STAGING_KEY, "eurostat_thb", VINTAGE_CELLS, "registered victims",
+    published_table="staging.stg_eurostat_thb__observations",
+)  # fmt: skip
+
+CHECKS = [gx_observations_suite, vintage_plausible, known_codes, datasets_present]
