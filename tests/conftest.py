@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.settings import Paths, resolve_paths
+from tests.shared_builds import ROOT, SHARED_DATA  # the project root and ../shared/data
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def require_shared(sub: str = "") -> Path:

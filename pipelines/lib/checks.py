@@ -101,6 +101,11 @@ def accepted_by_hand(warehouse: object, source: str, stored_name: str | None) ->
     return bool(snapshot.provenance.get("previous_rejections"))
 
 
+def judged(tests: list[tuple[bool, str]]) -> tuple[bool, list[str]]:
+    """(every test passed, each test's text prefixed 'ok: ' or 'IMPLAUSIBLE: ') of a vintage comparison."""
+    return all(ok for ok, _ in tests), [f"{'ok' if ok else 'IMPLAUSIBLE'}: {text}" for ok, text in tests]
+
+
 def vintage_result(
     warehouse: object, source: str, plausible: bool, lines: list[str], row: dict, limits: dict
 ) -> dg.AssetCheckResult:

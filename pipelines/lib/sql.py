@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -60,11 +62,26 @@ def identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    """True when `schema`.`table` exists in the connection's own database (an optional input of an asset)."""
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, database: str | None = None) -> bool:
+    """True when `schema`.`table` exists in the connection's own database (an optional input of an asset), or in
+    the attached `database`."""
     return bool(con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()", [schema, table]).fetchall()[0][0])  # fmt: skip
+        "and database_name = coalesce(?, current_database())", [schema, table, database]).fetchall()[0][0])  # fmt: skip
+
+
+@contextmanager
+def attached(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> Iterator[bool]:
+    """The database file `path` attached read-only as `alias` for the block (detached after it); yields False,
+    attaching nothing, when the file does not exist (e.g. the published database before a first publish)."""
+    if not path.exists():
+        yield False
+        return
+    con.execute(f"attach if not exists {literal(str(path))} as {identifier(alias)} (read_only)")
+    try:
+        yield True
+    finally:
+        con.execute(f"detach {identifier(alias)}")
 
 
 def literal(text: str) -> str:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.lib.checks import Check, accepted_by_hand, recorded_check
-from pipelines.lib.sql import literal
+from pipelines.lib.checks import Check, accepted_by_hand, judged, recorded_check
+from pipelines.lib.sql import attached, has_table
 
 # A new snapshot beyond any of these limits, against the one before it over what both cover, is not published: the
 # check blocks, the file is marked rejected with the comparison, and `migration-evidence accept SOURCE FILE` is
@@ -124,45 +124,18 @@ def judge(row: dict, limits: dict, unit: str) -> tuple[bool, list[str]]:
          f"{unit} in the cells both give: {int(row['sum_after'] or 0):,} against {int(row['sum_before'] or 0):,} "
          f"({change:.1%} apart; at most {limits['totals_change_max']:.0%})"),
     ]  # fmt: skip
-    return all(ok for ok, _ in tests), [f"{'ok' if ok else 'IMPLAUSIBLE'}: {t}" for ok, t in tests]
+    return judged(tests)
 
 
-def _published_files(con, published, source: str) -> set[str]:  # noqa: ANN001
-    """The files of `source` the published database was built from (none when nothing is published)."""
-    if not published.exists():
+PUBLISHED = "published_vintages"  # the published database, attached read-only while a vintage check runs
+
+
+def _published_files(con, source: str) -> set[str]:  # noqa: ANN001
+    """The files of `source` the published database (attached as PUBLISHED) was built from."""
+    if not has_table(con, "curated", "source_snapshots", PUBLISHED):
         return set()
-    con.execute(f"attach if not exists {literal(str(published))} as published_vintages (read_only)")
-    try:
-        if not con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'published_vintages' "
-            "and schema_name = 'curated' and table_name = 'source_snapshots'").fetchall()[0][0]:  # fmt: skip
-            return set()
-        rows = con.execute(
-            "select file from published_vintages.curated.source_snapshots where source = ?", [source]
-        ).fetchall()
-        return {file for (file,) in rows}
-    finally:
-        con.execute("detach published_vintages")
-
-
-PUBLISHED = "published_vintages"  # the published database, attached read-only, for `published_table` sources
-
-
-def _pairs_with_published(con, published, table: str, cells: str) -> list[dict]:  # noqa: ANN001
-    """`compare` with the published database attached as PUBLISHED, for a source whose staging holds only the
-    snapshot in use (the one it replaces is in the published database); none while nothing is published."""
-    if not published.exists():
-        return []
-    schema, name = table.split(".")
-    con.execute(f"attach if not exists {literal(str(published))} as {PUBLISHED} (read_only)")
-    try:
-        present = con.execute(
-            "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
-            [PUBLISHED, schema, name],
-        ).fetchall()[0][0]
-        return compare(con, cells) if present else []
-    finally:
-        con.execute(f"detach {PUBLISHED}")
+    rows = con.execute(f"select file from {PUBLISHED}.curated.source_snapshots where source = ?", [source])
+    return {file for (file,) in rows.fetchall()}
 
 
 def check_result(
@@ -178,12 +151,13 @@ def check_result(
     marked rejected with the comparison; at warn severity, saying so, when it was accepted by hand. With
     `published_table`, `cells` reads the snapshots in use and, from the published database (PUBLISHED), the
     ones they replace."""
-    with warehouse.connect() as con:
-        db = warehouse.paths().published_db
-        pairs = (
-            _pairs_with_published(con, db, published_table, cells) if published_table else compare(con, cells)
+    with warehouse.connect() as con, attached(con, warehouse.paths().published_db, PUBLISHED) as present:
+        published = _published_files(con, source) if present else set()
+        # with published_table, nothing to compare the snapshot in use with until the published database has it
+        comparable = published_table is None or (
+            present and has_table(con, *published_table.split("."), PUBLISHED)
         )
-        published = _published_files(con, db, source)
+        pairs = compare(con, cells) if comparable else []
     lines, summaries, failed, accepted = [], [], [], []
     for row in pairs:
         plausible, said = judge(row, limits, unit)

@@ -11,9 +11,9 @@ from pipelines.defs.italy_moi import expectations as ex
 from pipelines.defs.italy_moi.assets import DAILY_KEY, NATIONALITY_KEY, REPORTS_KEY
 from pipelines.defs.italy_moi.source import FILES
 from pipelines.lib import meta
-from pipelines.lib.checks import recorded_check, validate, vintage_result
+from pipelines.lib.checks import judged, recorded_check, validate, vintage_result
 from pipelines.lib.gx_runner import Expectation, run_suite
-from pipelines.lib.sql import literal
+from pipelines.lib.sql import attached, has_table
 from pipelines.lib.warehouse import Warehouse
 
 
@@ -191,21 +191,15 @@ def compare_with_published(con, published) -> tuple[bool, list[str], dict]:  # n
         ["no other published file to compare with"],
         {"previous_file": None, "current_file": None},
     )
-    if not published.exists():
-        return nothing
-    con.execute(f"attach if not exists {literal(str(published))} as published (read_only)")
-    if not con.execute(
-        "select count(*) from duckdb_tables() where database_name = 'published' and schema_name = 'staging' "
-        "and table_name = 'stg_italy_moi__arrivals_by_nationality'").fetchall()[0][0]:  # fmt: skip
-        con.execute("detach published")
-        return nothing
-    try:
+    with attached(con, published, "published") as present:
+        if not present or not has_table(
+            con, "staging", "stg_italy_moi__arrivals_by_nationality", "published"
+        ):
+            return nothing
         cursor = con.execute(
             YTD_COMPARISON, [YTD_LIMITS["report_total_change_max"], YTD_LIMITS["ytd_fall_max"]]
         )
         row = dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
-    finally:
-        con.execute("detach published")
     if row["previous_file"] == row["current_file"]:
         return nothing
     moved, fell = row["moved"] or [], row["fell"] or []
@@ -220,7 +214,7 @@ def compare_with_published(con, published) -> tuple[bool, list[str], dict]:  # n
          f"published reports of the years both cover missing now: {row['reports_vanished']:,} of "
          f"{row['reports_before']:,} ({vanished:.0%}; at most {limits['reports_vanished_max']:.0%})"),
     ]  # fmt: skip
-    return all(ok for ok, _ in tests), [f"{'ok' if ok else 'IMPLAUSIBLE'}: {t}" for ok, t in tests], row
+    return (*judged(tests), row)
 
 
 @recorded_check(asset=NATIONALITY_KEY, name="year_to_date_plausible_against_published")

@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines.defs.unodc_glotip import expectations as ex
 from pipelines.defs.unodc_glotip.assets import COUNTRY_KEY, RECORDS_KEY, SUBREGION_KEY
-from pipelines.lib.checks import recorded_check, validate, vintage_result
+from pipelines.lib.checks import judged, recorded_check, validate, vintage_result
 from pipelines.lib.gx_runner import Expectation
 from pipelines.lib.warehouse import Warehouse
 
@@ -216,11 +216,11 @@ def compare_releases(con) -> tuple[bool, list[str], dict]:  # noqa: ANN001
          f"sum of the national totals both give: {int(row['sum_after'] or 0):,} against {int(row['sum_before'] or 0):,} "
          f"({change:.1%} apart; at most {limits['totals_change_max']:.0%})"),
     ]  # fmt: skip
-    lines = [f"{'ok' if ok else 'IMPLAUSIBLE'}: {text}" for ok, text in tests]
+    plausible, lines = judged(tests)
     if (row["current_first"] or 0) > (row["previous_first"] or 0):
         lines.append(f"note: the release in use starts in {row['current_first']}, the previous one in "
                      f"{row['previous_first']}; the years before {row['current_first']} are not compared")  # fmt: skip
-    return all(ok for ok, _ in tests), lines, row
+    return plausible, lines, row
 
 
 @recorded_check(asset=RECORDS_KEY, name="release_plausible_against_previous")
